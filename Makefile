@@ -1,0 +1,98 @@
+# otpsim — build, test and benchmark.
+#   make          build bin/otpsim (installs missing Debian packages first, as root)
+#   make run      run the default scenario
+#   make test     build and run every test (Check suites + CLI/scenario tests)
+#   make asan     the same suite under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make bench    benchmarks (never part of the tests' pass/fail)
+#   make lint     determinism lint: no wall clock or OS randomness in the simulation
+# Layers (see docs/architecture.md): sim/kernel <- runtime <- sim <- host; tests/ mirror them.
+
+CC      ?= cc
+BUILD   ?= build
+BIN     ?= bin
+SAN     ?=
+OPT     ?= -O2
+VERSION := 0.1.0
+
+LUA_CFLAGS = $(shell pkg-config --cflags lua5.4 2>/dev/null)
+LUA_LIBS   = $(shell pkg-config --libs lua5.4 2>/dev/null || echo -llua5.4)
+CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm -lpthread)
+
+WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror
+CFLAGS  += -std=c11 $(OPT) -g $(WARN) -D_GNU_SOURCE -DOTPSIM_VERSION='"$(VERSION)"' -I. $(LUA_CFLAGS) -MMD -MP
+ifeq ($(SAN),1)
+CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+endif
+LDLIBS  += $(LUA_LIBS) -lm
+
+KERNEL_SRC  := $(wildcard sim/kernel/*.c)
+RUNTIME_SRC := $(wildcard runtime/*.c)
+SIM_SRC     := $(wildcard sim/*.c)
+HOST_SRC    := $(filter-out host/main.c,$(wildcard host/*.c))
+LIB_SRC     := $(KERNEL_SRC) $(RUNTIME_SRC) $(SIM_SRC) $(HOST_SRC)
+LIB_OBJ     := $(LIB_SRC:%.c=$(BUILD)/%.o)
+TEST_SRC    := $(wildcard tests/*/test_*.c) tests/check_main.c tests/testutil.c
+TEST_OBJ    := $(TEST_SRC:%.c=$(BUILD)/%.o)
+BENCH_SRC   := $(wildcard bench/bench_*.c)
+BENCH_BIN   := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+
+.PHONY: all deps deps-test run test test-unit asan bench lint clean
+all: deps $(BIN)/otpsim
+
+deps:
+	@mk/deps.sh build
+deps-test:
+	@mk/deps.sh test
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/lib.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN)/otpsim: $(BUILD)/host/main.o $(BUILD)/lib.a
+	@mkdir -p $(BIN)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The test runner links every suite; suites are found by their constructor's name.
+$(BUILD)/tests/suites.inc: $(wildcard tests/*/test_*.c)
+	@mkdir -p $(dir $@)
+	@grep -ho '^Suite \*suite_[a-z0-9_]*(void)' $^ | sed 's/^Suite \*suite_\([a-z0-9_]*\)(void)/SUITE(\1)/' | sort > $@.new
+	@cmp -s $@.new $@ || mv $@.new $@; rm -f $@.new
+$(BUILD)/tests/check_main.o: $(BUILD)/tests/suites.inc
+$(BUILD)/tests/check_main.o: CFLAGS += -I$(BUILD)/tests
+
+$(BUILD)/tests/run_tests: $(TEST_OBJ) $(BUILD)/lib.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
+
+$(BUILD)/bench/%: bench/%.c $(BUILD)/lib.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/lib.a $(LDLIBS)
+
+run: all
+	$(BIN)/otpsim run scenarios/quickstart.lua
+
+test: deps-test $(BIN)/otpsim $(BUILD)/tests/run_tests lint
+	OTPSIM_BIN=$(BIN)/otpsim $(BUILD)/tests/run_tests
+
+asan:
+	$(MAKE) BUILD=build/asan BIN=build/asan/bin SAN=1 OPT=-O1 test
+
+bench: deps-test $(BIN)/otpsim $(BENCH_BIN)
+	@bench/run.sh $(BUILD)/bench $(BIN)/otpsim
+
+# Determinism lint: the simulation must not read the wall clock or OS randomness. The CLI's
+# wall_s figure and --seed random are the only uses, each marked "lint: wall-clock-ok".
+lint:
+	@bad=$$(grep -rnE '\b(time|clock|gettimeofday|clock_gettime|rand|srand|random|srandom|drand48|arc4random|getrandom|SDL_GetTicks|SDL_GetTicks64)\s*\(' \
+	   --include='*.c' --include='*.h' sim runtime host scenarios | grep -v 'lint: wall-clock-ok' \
+	   | grep -vE '^\S+:\s*[0-9]+:\s*(//|\*|/\*)'); \
+	 if [ -n "$$bad" ]; then echo "lint: wall clock or OS randomness in the simulation:"; echo "$$bad"; exit 1; fi
+
+clean:
+	rm -rf build bin
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

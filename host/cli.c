@@ -1,0 +1,431 @@
+/* cli.c — commands, options, human output and the --json result file. */
+#include "cli.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dur.h"
+#include "scenario.h"
+#include "sim/kernel/jbuf.h"
+
+#define DEFAULT_MAX_INSTRUCTIONS UINT64_C(1000000000)
+#define DEFAULT_MAX_MEMORY ((size_t)4 << 30)
+
+static const char usage_main[] =
+    "otpsim " OTPSIM_VERSION " - deterministic simulator for Erlang/OTP-style systems\n"
+    "\n"
+    "usage: otpsim <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  run SCENARIO     run a scenario script; pass/fail, metrics, trace\n"
+    "  help [COMMAND]   show help for a command\n"
+    "\n"
+    "options:\n"
+    "  -h, --help       show this help\n"
+    "  --version        print the version\n"
+    "\n"
+    "Every run is a pure function of (scenario, parameters, seed, binary): the same inputs give\n"
+    "a byte-identical trace. See docs/ and 'otpsim help run'.\n";
+
+static const char usage_run[] =
+    "usage: otpsim run SCENARIO [options]\n"
+    "\n"
+    "Runs the Lua scenario script SCENARIO under the virtual clock and evaluates its checks.\n"
+    "\n"
+    "options:\n"
+    "  --seed N|random        root seed of every random stream (default 1); 'random' draws one\n"
+    "                         and prints it\n"
+    "  --set NAME=VALUE       override a parameter declared with sim.param (repeatable)\n"
+    "  --trace FILE           write the trace as JSON Lines (docs/trace-format.md)\n"
+    "  --json FILE            write the result as one JSON object (docs/json-format.md)\n"
+    "  -q, --quiet            do not echo print() output (it still goes to the trace)\n"
+    "  --max-instructions N   Lua instructions allowed per top-level chunk, callback or check\n"
+    "                         (default 1000000000; 0 = unlimited)\n"
+    "  --max-memory SIZE      Lua heap limit, e.g. 512MB, 4GB (default 4GB; 0 = unlimited)\n"
+    "  -h, --help             show this help\n"
+    "\n"
+    "Standard output ends with 'seed: N' and 'trace-hash: H'; a failing run also prints\n"
+    "'reproduce: <command>'. Exit codes: 0 all checks passed, 1 a check failed, 2 usage or\n"
+    "scenario error (with file:line), 3 internal error.\n";
+
+/* ---- signal-time cleanup -------------------------------------------------------------------- */
+
+static char json_tmp_path[4096];
+
+static void on_signal(int sig)
+{
+    host_scenario_cleanup_on_signal();
+    if (json_tmp_path[0]) unlink(json_tmp_path);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+/* ---- helpers -------------------------------------------------------------------------------- */
+
+static int usage_error(const char *cmd, const char *fmt, const char *arg)
+{
+    fprintf(stderr, "otpsim: %s%s", cmd ? cmd : "", cmd ? ": " : "");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, " (see 'otpsim help%s%s')\n", cmd ? " " : "", cmd ? cmd : "");
+    return 2;
+}
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+    if (!*s || *s == '-' || *s == '+') return -1;
+    errno = 0;
+    char *end;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end) return -1;
+    *out = v;
+    return 0;
+}
+
+/* "512MB", "4GB", "1048576", "0": bytes, with k/M/G/T suffixes in powers of 1024. */
+static int parse_size(const char *s, size_t *out)
+{
+    errno = 0;
+    char *end;
+    if (!*s || *s == '-') return -1;
+    double v = strtod(s, &end);
+    if (errno || end == s || v < 0) return -1;
+    double mult = 1;
+    switch (*end) {
+    case 'k': case 'K': mult = 1024.0; end++; break;
+    case 'm': case 'M': mult = 1048576.0; end++; break;
+    case 'g': case 'G': mult = 1073741824.0; end++; break;
+    case 't': case 'T': mult = 1099511627776.0; end++; break;
+    default: break;
+    }
+    if (*end == 'i') end++;
+    if (*end == 'B' || *end == 'b') end++;
+    if (*end) return -1;
+    v *= mult;
+    if (v > (double)SIZE_MAX / 2) return -1;
+    *out = (size_t)v;
+    return 0;
+}
+
+/* Appends s to b quoted for a POSIX shell if it needs quoting. */
+static void shell_quote(jbuf_t *b, const char *s)
+{
+    bool plain = *s != 0;
+    for (const char *p = s; *p; p++)
+        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=:,+@%", *p))
+            plain = false;
+    if (plain) {
+        jbuf_puts(b, s);
+        return;
+    }
+    jbuf_putc(b, '\'');
+    for (const char *p = s; *p; p++) {
+        if (*p == '\'') jbuf_puts(b, "'\\''");
+        else jbuf_putc(b, *p);
+    }
+    jbuf_putc(b, '\'');
+}
+
+/* The folder scenarios/lib: $OTPSIM_LIB, else found by walking up from the executable. */
+static char *find_lib_dir(void)
+{
+    const char *env = getenv("OTPSIM_LIB");
+    if (env && *env) return strdup(env);
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = 0;
+        for (int up = 0; up < 5; up++) {
+            char *slash = strrchr(exe, '/');
+            if (!slash) break;
+            *slash = 0;
+            char cand[PATH_MAX + 32];
+            snprintf(cand, sizeof cand, "%s/scenarios/lib", exe);
+            if (access(cand, R_OK) == 0) return strdup(cand);
+        }
+    }
+    return strdup("scenarios/lib");
+}
+
+static double wall_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts); /* lint: wall-clock-ok (reported, never simulated) */
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int write_json(const char *path, const char *scenario, uint64_t seed, const host_run_result_t *r,
+                      double wall_s)
+{
+    jbuf_t b;
+    jbuf_init(&b);
+    jbuf_puts(&b, "{\"otpsim_version\":\"" OTPSIM_VERSION "\",\"scenario\":");
+    jbuf_json_str(&b, scenario, strlen(scenario));
+    jbuf_printf(&b, ",\"seed\":%" PRIu64 ",\"trace_hash\":\"%016" PRIx64 "\",\"events\":%" PRIu64
+                ",\"sim_time_ns\":%" PRIu64 ",\"wall_s\":%.6f,\"exit_code\":%d,\"status\":\"%s\"",
+                seed, r->trace_hash, r->events, r->sim_time, wall_s, r->exit_code,
+                r->exit_code == 0 ? "pass" : r->exit_code == 1 ? "fail" : "error");
+    jbuf_puts(&b, ",\"checks\":[");
+    for (size_t i = 0; i < r->nchecks; i++) {
+        jbuf_puts(&b, i ? ",{\"name\":" : "{\"name\":");
+        jbuf_json_str(&b, r->checks[i].name, strlen(r->checks[i].name));
+        jbuf_printf(&b, ",\"ok\":%s,\"detail\":", r->checks[i].ok ? "true" : "false");
+        jbuf_json_str(&b, r->checks[i].detail, strlen(r->checks[i].detail));
+        jbuf_putc(&b, '}');
+    }
+    jbuf_puts(&b, "],\"params\":{");
+    for (size_t i = 0; i < r->nparams; i++) {
+        if (i) jbuf_putc(&b, ',');
+        jbuf_json_str(&b, r->params[i].name, strlen(r->params[i].name));
+        jbuf_putc(&b, ':');
+        jbuf_puts(&b, r->params[i].json);
+    }
+    jbuf_puts(&b, "},\"metrics\":");
+    jbuf_puts(&b, r->metrics_json ? r->metrics_json : "{}");
+    jbuf_puts(&b, ",\"error\":");
+    if (r->error) jbuf_json_str(&b, r->error, strlen(r->error));
+    else jbuf_puts(&b, "null");
+    jbuf_puts(&b, "}\n");
+
+    snprintf(json_tmp_path, sizeof json_tmp_path, "%s.tmp", path);
+    int rc = -1;
+    FILE *f = fopen(json_tmp_path, "w");
+    if (f) {
+        bool ok = !b.oom && fwrite(b.p, 1, b.len, f) == b.len;
+        ok = (fclose(f) == 0) && ok;
+        if (ok && rename(json_tmp_path, path) == 0) rc = 0;
+        else unlink(json_tmp_path);
+    }
+    if (rc) fprintf(stderr, "otpsim: cannot write %s: %s\n", path, strerror(errno));
+    json_tmp_path[0] = 0;
+    jbuf_deinit(&b);
+    return rc;
+}
+
+/* ---- run ------------------------------------------------------------------------------------ */
+
+static int cmd_run(int argc, char **argv, const char *prog)
+{
+    const char *path = NULL, *trace = NULL, *json = NULL;
+    uint64_t seed = 1, max_instr = DEFAULT_MAX_INSTRUCTIONS;
+    size_t max_mem = DEFAULT_MAX_MEMORY;
+    bool quiet = false, seed_random = false, instr_given = false, mem_given = false;
+    host_set_t *sets = calloc((size_t)argc + 1, sizeof *sets);
+    size_t nsets = 0;
+    int rc = 2;
+    if (!sets) return 3;
+
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        const char *val = NULL;
+        char opt[64];
+        if (a[0] == '-' && a[1] == '-' && strchr(a, '=')) { /* --opt=value */
+            size_t l = (size_t)(strchr(a, '=') - a);
+            if (l < sizeof opt) {
+                memcpy(opt, a, l);
+                opt[l] = 0;
+                val = a + l + 1;
+                a = opt;
+            }
+        }
+#define NEED_VALUE()                                                                   \
+    do {                                                                               \
+        if (!val) {                                                                    \
+            if (i + 1 >= argc) {                                                       \
+                usage_error("run", "option %s needs a value", a);                      \
+                goto out;                                                              \
+            }                                                                          \
+            val = argv[++i];                                                           \
+        }                                                                              \
+    } while (0)
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            fputs(usage_run, stdout);
+            rc = 0;
+            goto out;
+        } else if (strcmp(a, "--seed") == 0) {
+            NEED_VALUE();
+            if (strcmp(val, "random") == 0) {
+                seed_random = true;
+            } else if (parse_u64(val, &seed) != 0) {
+                usage_error("run", "--seed takes a non-negative integer or 'random' (got '%s')", val);
+                goto out;
+            }
+        } else if (strcmp(a, "--set") == 0) {
+            NEED_VALUE();
+            const char *eq = strchr(val, '=');
+            if (!eq || eq == val) {
+                usage_error("run", "--set takes NAME=VALUE (got '%s')", val);
+                goto out;
+            }
+            char *name = strndup(val, (size_t)(eq - val));
+            if (!name) goto out;
+            sets[nsets].name = name;
+            sets[nsets].value = eq + 1;
+            nsets++;
+        } else if (strcmp(a, "--trace") == 0) {
+            NEED_VALUE();
+            trace = val;
+        } else if (strcmp(a, "--json") == 0) {
+            NEED_VALUE();
+            json = val;
+        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+            quiet = true;
+        } else if (strcmp(a, "--max-instructions") == 0) {
+            NEED_VALUE();
+            double d;
+            char *end;
+            d = strtod(val, &end);
+            if (*end || end == val || d < 0 || d > 1.8e19 || parse_u64(val, &max_instr) != 0) {
+                if (*end || end == val || d < 0 || d > 1.8e19 || d != (double)(uint64_t)d) {
+                    usage_error("run", "--max-instructions takes a non-negative integer (got '%s')", val);
+                    goto out;
+                }
+                max_instr = (uint64_t)d;
+            }
+            instr_given = true;
+        } else if (strcmp(a, "--max-memory") == 0) {
+            NEED_VALUE();
+            if (parse_size(val, &max_mem) != 0) {
+                usage_error("run", "--max-memory takes a size such as 512MB or 4GB (got '%s')", val);
+                goto out;
+            }
+            mem_given = true;
+        } else if (a[0] == '-' && a[1] != 0) {
+            usage_error("run", "unknown option '%s'", argv[i]);
+            goto out;
+        } else if (!path) {
+            path = a;
+        } else {
+            usage_error("run", "unexpected argument '%s' (one scenario per run)", a);
+            goto out;
+        }
+#undef NEED_VALUE
+    }
+    if (!path) {
+        usage_error("run", "%s", "missing SCENARIO");
+        goto out;
+    }
+    if (access(path, R_OK) != 0) {
+        fprintf(stderr, "otpsim: error: cannot open scenario '%s': %s\n", path, strerror(errno));
+        goto out;
+    }
+    if (seed_random) {
+        if (getrandom(&seed, sizeof seed, 0) != sizeof seed) /* lint: wall-clock-ok (CLI only) */
+            seed = (uint64_t)wall_seconds() * 1000003u;
+        seed %= UINT64_C(1000000000000); /* short enough to type */
+        printf("seed drawn: %" PRIu64 "\n", seed);
+    }
+
+    char *lib = find_lib_dir();
+    host_run_opts_t o = {
+        .path = path, .seed = seed, .sets = sets, .nsets = nsets, .trace_path = trace,
+        .lib_dir = lib, .quiet = quiet, .max_instructions = max_instr, .max_memory = max_mem,
+        .out = stdout,
+    };
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    double t0 = wall_seconds();
+    host_run_result_t r;
+    host_scenario_run(&o, &r);
+    double wall = wall_seconds() - t0;
+    free(lib);
+
+    if (r.error) {
+        fflush(stdout);
+        fprintf(stderr, "otpsim: error: %s\n", r.error);
+        if (r.error_detail) fprintf(stderr, "%s\n", r.error_detail);
+    }
+    if (r.nchecks) {
+        size_t failed = 0;
+        printf("checks:\n");
+        for (size_t i = 0; i < r.nchecks; i++) {
+            printf("  %-5s %s%s%s\n", r.checks[i].ok ? "ok" : "FAIL", r.checks[i].name,
+                   r.checks[i].detail[0] ? ": " : "", r.checks[i].detail);
+            failed += !r.checks[i].ok;
+        }
+        printf("result: %s (%zu of %zu checks failed)\n", failed ? "FAIL" : "pass", failed, r.nchecks);
+    } else {
+        printf("result: %s\n", r.exit_code == 0 ? "pass (no checks)" : "error");
+    }
+    if (r.exit_code == 2 && r.nchecks == 0) { /* the line above said "error" already */ }
+    char st[32];
+    host_dur_format(r.sim_time, st, sizeof st);
+    printf("events: %" PRIu64 "  sim-time: %s  wall: %.3fs\n", r.events, st, wall);
+    if (json && write_json(json, path, seed, &r, wall) != 0 && r.exit_code == 0) r.exit_code = 2;
+    if (r.exit_code != 0) {
+        jbuf_t b;
+        jbuf_init(&b);
+        shell_quote(&b, prog);
+        jbuf_puts(&b, " run ");
+        shell_quote(&b, path);
+        jbuf_printf(&b, " --seed %" PRIu64, seed);
+        for (size_t i = 0; i < nsets; i++) {
+            jbuf_puts(&b, " --set ");
+            char *kv = malloc(strlen(sets[i].name) + strlen(sets[i].value) + 2);
+            if (kv) {
+                sprintf(kv, "%s=%s", sets[i].name, sets[i].value);
+                shell_quote(&b, kv);
+                free(kv);
+            }
+        }
+        if (instr_given) jbuf_printf(&b, " --max-instructions %" PRIu64, max_instr);
+        if (mem_given) jbuf_printf(&b, " --max-memory %zu", max_mem);
+        printf("reproduce: %s\n", jbuf_cstr(&b));
+        jbuf_deinit(&b);
+    }
+    printf("seed: %" PRIu64 "\n", seed);
+    printf("trace-hash: %016" PRIx64 "\n", r.trace_hash);
+    rc = r.exit_code;
+    host_run_result_free(&r);
+out:
+    for (size_t i = 0; i < nsets; i++) free((char *)sets[i].name);
+    free(sets);
+    return rc;
+}
+
+/* ---- dispatch ------------------------------------------------------------------------------- */
+
+static int cmd_help(int argc, char **argv)
+{
+    if (argc == 0) {
+        fputs(usage_main, stdout);
+        return 0;
+    }
+    if (strcmp(argv[0], "run") == 0) {
+        fputs(usage_run, stdout);
+        return 0;
+    }
+    if (strcmp(argv[0], "help") == 0) {
+        fputs("usage: otpsim help [COMMAND]\n\nShows the help of COMMAND, or the overview.\n", stdout);
+        return 0;
+    }
+    return usage_error(NULL, "no help for unknown command '%s'", argv[0]);
+}
+
+int host_cli_main(int argc, char **argv)
+{
+    const char *prog = argc > 0 ? argv[0] : "otpsim";
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    if (argc < 2) {
+        fputs(usage_main, stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) return cmd_help(0, NULL);
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+        printf("otpsim %s\n", OTPSIM_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "help") == 0) return cmd_help(argc - 2, argv + 2);
+    if (strcmp(cmd, "run") == 0) return cmd_run(argc - 2, argv + 2, prog);
+    if (cmd[0] == '-') return usage_error(NULL, "unknown option '%s'", cmd);
+    return usage_error(NULL, "unknown command '%s'", cmd);
+}

@@ -1,0 +1,138 @@
+/* dur.c — exact duration parsing and formatting. */
+#include "dur.h"
+
+#include <lauxlib.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static const struct { const char *name; sim_time_t ns; } units[] = {
+    { "ns", SIM_TIME_NS }, { "us", SIM_TIME_US }, { "\xc2\xb5s", SIM_TIME_US },
+    { "ms", SIM_TIME_MS }, { "s", SIM_TIME_S }, { "m", 60 * SIM_TIME_S },
+    { "min", 60 * SIM_TIME_S }, { "h", 3600 * SIM_TIME_S }, { "d", 86400 * SIM_TIME_S },
+};
+
+int host_dur_parse(const char *s, size_t n, sim_time_t *out)
+{
+    size_t i = 0;
+    while (i < n && (s[i] == ' ' || s[i] == '\t')) i++;
+    unsigned __int128 ip = 0, fp = 0, fscale = 1;
+    size_t digits = 0;
+    while (i < n && s[i] >= '0' && s[i] <= '9') {
+        ip = ip * 10 + (unsigned)(s[i++] - '0');
+        if (ip > UINT64_MAX) return -1;
+        digits++;
+    }
+    if (i < n && s[i] == '.') {
+        i++;
+        while (i < n && s[i] >= '0' && s[i] <= '9') {
+            if (fscale < (unsigned __int128)1000000000000000000ULL) {
+                fp = fp * 10 + (unsigned)(s[i] - '0');
+                fscale *= 10;
+            }
+            i++;
+            digits++;
+        }
+    }
+    if (digits == 0) return -1;
+    while (i < n && s[i] == ' ') i++;
+    size_t ul = n - i;
+    while (ul > 0 && s[i + ul - 1] == ' ') ul--;
+    sim_time_t unit = 0;
+    if (ul == 0) {
+        unit = SIM_TIME_MS;
+    } else {
+        for (size_t u = 0; u < sizeof units / sizeof units[0]; u++)
+            if (strlen(units[u].name) == ul && memcmp(units[u].name, s + i, ul) == 0) unit = units[u].ns;
+    }
+    if (!unit) return -1;
+    unsigned __int128 v = ip * unit + (fp * unit * 2 + fscale) / (2 * fscale);
+    if (v > UINT64_MAX) return -1;
+    *out = (sim_time_t)v;
+    return 0;
+}
+
+int host_dur_from_ms(double ms, sim_time_t *out)
+{
+    if (!isfinite(ms) || ms < 0) return -1;
+    double ns = floor(ms * 1e6 + 0.5);
+    if (ns >= 18446744073709551615.0) return -1;
+    *out = (sim_time_t)ns;
+    return 0;
+}
+
+int host_dur_get(lua_State *L, int idx, sim_time_t *out)
+{
+    if (lua_type(L, idx) == LUA_TNUMBER) {
+        if (lua_isinteger(L, idx)) {
+            lua_Integer ms = lua_tointeger(L, idx);
+            if (ms < 0 || (uint64_t)ms > UINT64_MAX / SIM_TIME_MS) return -1;
+            *out = (sim_time_t)ms * SIM_TIME_MS;
+            return 0;
+        }
+        return host_dur_from_ms(lua_tonumber(L, idx), out);
+    }
+    if (lua_type(L, idx) == LUA_TSTRING) {
+        size_t n;
+        const char *s = lua_tolstring(L, idx, &n);
+        return host_dur_parse(s, n, out);
+    }
+    return -1;
+}
+
+sim_time_t host_dur_check(lua_State *L, int idx, const char *fname, const char *what)
+{
+    sim_time_t t;
+    if (host_dur_get(L, idx, &t) == 0) return t;
+    if (lua_type(L, idx) == LUA_TSTRING)
+        luaL_error(L, "%s: bad %s \"%s\" (" HOST_DUR_HELP ")", fname, what, lua_tostring(L, idx));
+    else if (lua_type(L, idx) == LUA_TNUMBER)
+        luaL_error(L, "%s: bad %s %s (must be >= 0; " HOST_DUR_HELP ")", fname, what,
+                   lua_tostring(L, idx));
+    else
+        luaL_error(L, "%s: bad %s (got %s; " HOST_DUR_HELP ")", fname, what, luaL_typename(L, idx));
+    return 0;
+}
+
+void host_dur_format(sim_time_t t, char *buf, size_t n)
+{
+    static const struct { const char *name; sim_time_t ns; } fmt[] = {
+        { "h", 3600 * SIM_TIME_S }, { "m", 60 * SIM_TIME_S }, { "s", SIM_TIME_S },
+        { "ms", SIM_TIME_MS }, { "us", SIM_TIME_US }, { "ns", 1 },
+    };
+    if (t == 0) {
+        snprintf(buf, n, "0s");
+        return;
+    }
+    for (size_t u = 0; u < sizeof fmt / sizeof fmt[0]; u++) {
+        sim_time_t q = fmt[u].ns;
+        if (t < q) continue;
+        /* at most 6 decimals, exact: otherwise try a smaller unit */
+        sim_time_t whole = t / q, rem = t % q;
+        if (rem == 0) {
+            snprintf(buf, n, "%llu%s", (unsigned long long)whole, fmt[u].name);
+            return;
+        }
+        sim_time_t scale = 1;
+        int dec = 0;
+        while (dec < 6 && (rem * scale) % q != 0) {
+            scale *= 10;
+            dec++;
+        }
+        if ((rem * scale) % q == 0 && q > 1) {
+            char f[24];
+            snprintf(f, sizeof f, "%0*llu", dec, (unsigned long long)(rem * scale / q));
+            snprintf(buf, n, "%llu.%s%s", (unsigned long long)whole, f, fmt[u].name);
+            return;
+        }
+    }
+    snprintf(buf, n, "%lluns", (unsigned long long)t);
+}
+
+void host_dur_push_ms(lua_State *L, sim_time_t t)
+{
+    if (t % SIM_TIME_MS == 0 && t / SIM_TIME_MS <= (sim_time_t)INT64_MAX)
+        lua_pushinteger(L, (lua_Integer)(t / SIM_TIME_MS));
+    else
+        lua_pushnumber(L, (lua_Number)t / 1e6);
+}

@@ -1,0 +1,460 @@
+/* scenario.c — one scenario run: state set-up, the guarded Lua calls, the event loop, checks.
+ *
+ * Every call into Lua goes through call_guarded: lua_pcall with a traceback handler and a fresh
+ * instruction budget. A count hook charges instructions; when the budget or the memory limit is
+ * exceeded the run is "dying": the hook then fires on every instruction and re-raises the same
+ * error, so no pcall inside the script can swallow it and the error always reaches the host,
+ * naming the line where the limit was hit. The first script error stops the run (exit 2); the
+ * trace up to it is kept. */
+#include "scenario_int.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <lauxlib.h>
+#include <lualib.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "det.h"
+#include "dur.h"
+#include "sandbox.h"
+#include "sim/kernel/invariant.h"
+#include "value.h"
+
+#define HOOK_STEP 1000
+
+/* For signal-time cleanup: a copy of the temporary trace path (no allocation at signal time). */
+static char signal_tmp_path[4096];
+
+void host_scenario_cleanup_on_signal(void)
+{
+    if (signal_tmp_path[0]) unlink(signal_tmp_path);
+}
+
+static void invariant_cleanup(void *ctx)
+{
+    host_scenario_t *s = ctx;
+    trace_abandon(&s->tr);
+    signal_tmp_path[0] = 0;
+}
+
+host_scenario_t *host_scenario_of(lua_State *L)
+{
+    return *(host_scenario_t **)lua_getextraspace(L);
+}
+
+static char *xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = malloc(n);
+    SIM_ASSERT(p != NULL);
+    memcpy(p, s, n);
+    return p;
+}
+
+/* ---- guarded calls -------------------------------------------------------------------------- */
+
+static void guard_hook(lua_State *L, lua_Debug *ar)
+{
+    host_scenario_t *s = host_scenario_of(L);
+    if (!s->dying) {
+        s->instr_used += HOOK_STEP;
+        s->instr_total += HOOK_STEP;
+        uint64_t max = s->opts->max_instructions;
+        char why[256];
+        if (s->alloc.limit_hit)
+            snprintf(why, sizeof why, "memory limit exceeded (%zu MiB of Lua heap; raise it with "
+                     "--max-memory)", s->opts->max_memory >> 20);
+        else if (max && s->instr_used > max)
+            snprintf(why, sizeof why, "instruction limit exceeded (%" PRIu64 " Lua instructions "
+                     "in one callback; raise it with --max-instructions)", max);
+        else
+            return;
+        s->dying = true;
+        lua_getinfo(L, "Sl", ar);
+        if (ar->currentline > 0)
+            snprintf(s->fatal_msg, sizeof s->fatal_msg, "%s:%d: %s", ar->short_src, ar->currentline, why);
+        else
+            snprintf(s->fatal_msg, sizeof s->fatal_msg, "%s", why);
+    }
+    lua_sethook(L, guard_hook, LUA_MASKCOUNT, 1);
+    lua_pushstring(L, s->fatal_msg);
+    lua_error(L);
+}
+
+static int traceback_handler(lua_State *L)
+{
+    host_scenario_t *s = host_scenario_of(L);
+    if (s->dying) {
+        lua_pushstring(L, s->fatal_msg);
+    } else if (lua_type(L, 1) == LUA_TSTRING || lua_type(L, 1) == LUA_TNUMBER) {
+        lua_pushstring(L, lua_tostring(L, 1));
+    } else {
+        lua_pushliteral(L, "error object: ");
+        host_value_tostring(L, 1);
+        lua_concat(L, 2);
+    }
+    if (s->err_detail.len == 0) {
+        luaL_traceback(L, L, NULL, 1);
+        jbuf_puts(&s->err_detail, lua_tostring(L, -1));
+        lua_pop(L, 1);
+    }
+    return 1;
+}
+
+/* Records the first script error of the run and traces it. */
+static void record_error(host_scenario_t *s, const char *msg)
+{
+    if (s->failed) return;
+    s->failed = true;
+    jbuf_reset(&s->err);
+    jbuf_puts(&s->err, msg);
+    trace_begin(&s->tr, evq_now(&s->q), "error");
+    trace_str(&s->tr, "text", msg);
+    trace_end(&s->tr);
+}
+
+/* Calls the function below nargs arguments on the stack with a fresh budget. Returns the pcall
+ * status; on error the message is left on the stack (and recorded unless `soft`). */
+static int call_guarded(host_scenario_t *s, int nargs, int nres, bool soft)
+{
+    lua_State *L = s->L;
+    int base = lua_gettop(L) - nargs;
+    lua_pushcfunction(L, traceback_handler);
+    lua_insert(L, base);
+    uint64_t saved = s->instr_used;
+    s->instr_used = 0;
+    jbuf_reset(&s->err_detail);
+    s->depth++;
+    int st = lua_pcall(L, nargs, nres, base);
+    s->depth--;
+    s->instr_used = saved;
+    lua_remove(L, base);
+    if (st != LUA_OK) {
+        if (s->dying) {
+            lua_pop(L, 1);
+            lua_pushstring(L, s->fatal_msg);
+        } else if (st == LUA_ERRMEM) {
+            lua_pop(L, 1);
+            lua_pushliteral(L, "out of memory");
+        }
+        if (!soft || s->dying) record_error(s, lua_tostring(L, -1));
+    }
+    return st;
+}
+
+/* ---- timers and the event loop -------------------------------------------------------------- */
+
+static void timer_release(host_scenario_t *s, host_timer_t *t)
+{
+    if (!t->active) return;
+    t->active = false;
+    if (t->interval && t->remaining == UINT64_MAX && t->until == SIM_TIME_MAX) s->unbounded_timers--;
+    luaL_unref(s->L, LUA_REGISTRYINDEX, t->fn_ref);
+    t->fn_ref = LUA_NOREF;
+}
+
+void host_scenario_cancel_timer(host_scenario_t *s, size_t t)
+{
+    if (!s->timers[t].active) return;
+    evq_cancel(&s->q, s->timers[t].ev);
+    s->timers[t].ev = 0;
+    timer_release(s, &s->timers[t]);
+}
+
+static void timer_fire(void *ctx, uint64_t arg)
+{
+    host_scenario_t *s = ctx;
+    host_timer_t *t = &s->timers[arg];
+    SIM_ASSERT(t->active);
+    t->ev = 0;
+    sim_time_t now = evq_now(&s->q);
+    if (t->remaining != UINT64_MAX) t->remaining--;
+    lua_rawgeti(s->L, LUA_REGISTRYINDEX, t->fn_ref);
+    if (t->interval && t->remaining > 0 && now <= SIM_TIME_MAX - t->interval &&
+        now + t->interval <= t->until)
+        host_scenario_arm_timer(s, arg, now + t->interval);
+    else
+        timer_release(s, t);
+    trace_begin(&s->tr, now, "timer");
+    trace_u64(&s->tr, "timer", arg + 1);
+    trace_str(&s->tr, "fn", t->where);
+    trace_end(&s->tr);
+    if (call_guarded(s, 0, 1, false) != LUA_OK) {
+        lua_pop(s->L, 1);
+        return;
+    }
+    /* a callback returning false stops its timer */
+    if (lua_isboolean(s->L, -1) && !lua_toboolean(s->L, -1)) host_scenario_cancel_timer(s, arg);
+    lua_pop(s->L, 1);
+}
+
+void host_scenario_arm_timer(host_scenario_t *s, size_t t, sim_time_t at)
+{
+    evq_id_t id = evq_push(&s->q, at, timer_fire, s, t);
+    if (!id) luaL_error(s->L, "out of memory scheduling a timer");
+    s->timers[t].ev = id;
+}
+
+int host_scenario_advance(host_scenario_t *s, sim_time_t end)
+{
+    evq_event_t ev;
+    while (!s->failed && evq_peek_time(&s->q) <= end && evq_pop(&s->q, &ev)) ev.fn(ev.ctx, ev.arg);
+    if (s->failed) return -1;
+    if (end != SIM_TIME_MAX && end > evq_now(&s->q)) evq_advance(&s->q, end);
+    return 0;
+}
+
+void host_scenario_check_sets(host_scenario_t *s)
+{
+    if (s->sets_checked) return;
+    s->sets_checked = true;
+    for (size_t i = 0; i < s->opts->nsets; i++) {
+        if (s->set_used[i]) continue;
+        lua_State *L = s->L;
+        luaL_Buffer b;
+        luaL_buffinit(L, &b);
+        for (size_t p = 0; p < s->nparams; p++) {
+            if (p) luaL_addstring(&b, ", ");
+            luaL_addstring(&b, s->params[p].name);
+        }
+        luaL_pushresult(&b);
+        lua_pushfstring(L, "--set %s=%s: this scenario declares no parameter '%s' (%s%s)",
+                        s->opts->sets[i].name, s->opts->sets[i].value, s->opts->sets[i].name,
+                        s->nparams ? "it declares: " : "it declares no parameters",
+                        lua_tostring(L, -1));
+        record_error(s, lua_tostring(L, -1));
+        lua_error(L);
+    }
+}
+
+void host_scenario_print(host_scenario_t *s, const char *text, size_t n)
+{
+    sim_time_t now = evq_now(&s->q);
+    trace_begin(&s->tr, now, "print");
+    trace_strn(&s->tr, "text", text, n);
+    trace_end(&s->tr);
+    if (!s->opts->quiet && s->opts->out)
+        fprintf(s->opts->out, "[%" PRIu64 ".%06" PRIu64 "s] %.*s\n", now / SIM_TIME_S,
+                (now % SIM_TIME_S) / SIM_TIME_US, (int)n, text);
+}
+
+/* ---- set-up --------------------------------------------------------------------------------- */
+
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash) return xstrdup(".");
+    if (slash == path) return xstrdup("/");
+    char *d = xstrdup(path);
+    d[slash - path] = 0;
+    return d;
+}
+
+static int open_state(host_scenario_t *s)
+{
+    s->alloc.limit = s->opts->max_memory;
+    s->L = lua_newstate(host_alloc_fn, &s->alloc);
+    if (!s->L) return -1;
+    *(host_scenario_t **)lua_getextraspace(s->L) = s;
+    lua_sethook(s->L, guard_hook, LUA_MASKCOUNT, HOOK_STEP);
+    return 0;
+}
+
+static int setup_libs(lua_State *L)
+{
+    host_scenario_t *s = host_scenario_of(L);
+    const char *dir = lua_tostring(L, 1);
+    host_sandbox_open(L, dir, s->opts->lib_dir ? s->opts->lib_dir : "scenarios/lib");
+    host_det_open(L, s->opts->seed, &s->q.now);
+    host_simapi_open(L);
+    return 0;
+}
+
+/* Calls a check function and turns its results into (ok, detail string), in protected mode. */
+static int check_call(lua_State *L)
+{
+    lua_settop(L, 1);
+    lua_call(L, 0, 2);
+    int ok = lua_toboolean(L, 1); /* the results replaced the function at 1 */
+    if (!lua_isnil(L, 2)) host_value_tostring(L, 2);
+    else lua_pushstring(L, ok ? "" : lua_isnil(L, 1) ? "returned nil" : "returned false");
+    lua_pushboolean(L, ok);
+    lua_insert(L, -2);
+    return 2;
+}
+
+static void run_checks(host_scenario_t *s, host_run_result_t *res)
+{
+    lua_State *L = s->L;
+    res->checks = calloc(s->nchecks ? s->nchecks : 1, sizeof *res->checks);
+    SIM_ASSERT(res->checks != NULL);
+    for (size_t i = 0; i < s->nchecks && !s->failed; i++) {
+        host_check_result_t *c = &res->checks[res->nchecks++];
+        c->name = xstrdup(s->checks[i].name);
+        lua_rawgeti(L, LUA_REGISTRYINDEX, s->checks[i].fn_ref);
+        int top = lua_gettop(L) - 1;
+        lua_pushcfunction(L, check_call);
+        lua_insert(L, -2);
+        if (call_guarded(s, 1, 2, true) != LUA_OK) {
+            c->ok = false;
+            c->detail = xstrdup(lua_tostring(L, -1));
+        } else {
+            c->ok = lua_toboolean(L, -2);
+            c->detail = xstrdup(lua_tostring(L, -1));
+        }
+        lua_settop(L, top);
+        trace_begin(&s->tr, evq_now(&s->q), "check");
+        trace_str(&s->tr, "name", c->name);
+        trace_bool(&s->tr, "ok", c->ok);
+        trace_str(&s->tr, "detail", c->detail);
+        trace_end(&s->tr);
+    }
+}
+
+static void fill_result(host_scenario_t *s, host_run_result_t *res)
+{
+    res->params = calloc(s->nparams ? s->nparams : 1, sizeof *res->params);
+    SIM_ASSERT(res->params != NULL);
+    for (size_t i = 0; i < s->nparams; i++) {
+        res->params[i].name = xstrdup(s->params[i].name);
+        res->params[i].json = xstrdup(s->params[i].json);
+    }
+    res->nparams = s->nparams;
+    res->sim_time = evq_now(&s->q);
+    jbuf_t m;
+    jbuf_init(&m);
+    jbuf_printf(&m, "{\"kernel\":{\"events_scheduled\":%" PRIu64 "},\"lua\":{\"instructions\":%" PRIu64
+                ",\"memory_peak_bytes\":%zu}}", s->q.next_seq - 1, s->instr_total, s->alloc.peak);
+    res->metrics_json = xstrdup(jbuf_cstr(&m));
+    jbuf_deinit(&m);
+}
+
+void host_scenario_run(const host_run_opts_t *opts, host_run_result_t *res)
+{
+    memset(res, 0, sizeof *res);
+    host_scenario_t *s = calloc(1, sizeof *s);
+    SIM_ASSERT(s != NULL);
+    s->opts = opts;
+    s->next_udata_id = 1;
+    jbuf_init(&s->err);
+    jbuf_init(&s->err_detail);
+    s->set_used = calloc(opts->nsets + 1, sizeof *s->set_used);
+    SIM_ASSERT(s->set_used != NULL);
+    SIM_ASSERT(evq_init(&s->q) == 0);
+    if (trace_init(&s->tr, opts->trace_path) != 0) {
+        jbuf_printf(&s->err, "cannot write trace %s: %s", opts->trace_path, strerror(errno));
+        res->exit_code = HOST_EXIT_USAGE;
+        res->error_at_start = true;
+        SIM_ASSERT(trace_init(&s->tr, NULL) == 0);
+        goto done;
+    }
+    if (trace_tmp_path(&s->tr)) snprintf(signal_tmp_path, sizeof signal_tmp_path, "%s", trace_tmp_path(&s->tr));
+    sim_invariant_context_set(opts->seed, &s->q.now, &s->tr.events);
+    sim_invariant_cleanup_set(invariant_cleanup, s);
+
+    char *dir = dir_of(opts->path);
+    if (open_state(s) != 0) {
+        free(dir);
+        record_error(s, "cannot create a Lua state (out of memory)");
+        goto done;
+    }
+    lua_State *L = s->L;
+    lua_pushcfunction(L, setup_libs);
+    lua_pushstring(L, dir);
+    free(dir);
+    if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+        record_error(s, "cannot set up the Lua environment (out of memory)");
+        goto done;
+    }
+    const char *base = strrchr(opts->path, '/');
+    base = base ? base + 1 : opts->path;
+    lua_pushfstring(L, "@%s", base);
+    int st = host_sandbox_loadfile(L, opts->path, lua_tostring(L, -1));
+    lua_remove(L, -2);
+    if (st != LUA_OK) {
+        if (st == LUA_ERRFILE) res->error_at_start = true;
+        record_error(s, lua_tostring(L, -1));
+        lua_pop(L, 1);
+        goto done;
+    }
+    if (call_guarded(s, 0, 0, false) != LUA_OK) {
+        lua_pop(L, 1);
+        goto done;
+    }
+    if (!s->ran) { /* the implicit sim.run{} at the end of the script */
+        lua_getglobal(L, "sim");
+        lua_getfield(L, -1, "run");
+        lua_remove(L, -2);
+        if (call_guarded(s, 0, 0, false) != LUA_OK) {
+            lua_pop(L, 1);
+            goto done;
+        }
+    }
+    run_checks(s, res);
+
+done:
+    if (s->failed) {
+        res->exit_code = HOST_EXIT_USAGE;
+        res->error = xstrdup(jbuf_cstr(&s->err));
+        if (s->err_detail.len) res->error_detail = xstrdup(jbuf_cstr(&s->err_detail));
+    } else if (res->exit_code == HOST_EXIT_USAGE) {
+        res->error = xstrdup(jbuf_cstr(&s->err));
+    } else {
+        for (size_t i = 0; i < res->nchecks; i++)
+            if (!res->checks[i].ok) res->exit_code = HOST_EXIT_CHECK_FAILED;
+    }
+    trace_begin(&s->tr, evq_now(&s->q), "end");
+    trace_str(&s->tr, "status", res->exit_code == 0 ? "pass" : res->exit_code == 1 ? "fail" : "error");
+    trace_end(&s->tr);
+    fill_result(s, res);
+    res->trace_hash = trace_hash(&s->tr);
+    res->events = trace_events(&s->tr);
+    if (s->L) {
+        s->dying = false;
+        s->instr_used = 0;
+        lua_close(s->L);
+    }
+    sim_invariant_cleanup_set(NULL, NULL);
+    if (trace_commit(&s->tr) != 0 && opts->trace_path) {
+        free(res->error);
+        res->error = malloc(4200);
+        SIM_ASSERT(res->error != NULL);
+        snprintf(res->error, 4200, "cannot write trace %s: %s", opts->trace_path, strerror(errno));
+        res->exit_code = HOST_EXIT_USAGE;
+    }
+    signal_tmp_path[0] = 0;
+    sim_invariant_context_set(opts->seed, NULL, NULL);
+    for (size_t i = 0; i < s->nparams; i++) {
+        free(s->params[i].name);
+        free(s->params[i].json);
+    }
+    for (size_t i = 0; i < s->nchecks; i++) free(s->checks[i].name);
+    free(s->params);
+    free(s->checks);
+    free(s->timers);
+    free(s->set_used);
+    jbuf_deinit(&s->err);
+    jbuf_deinit(&s->err_detail);
+    evq_deinit(&s->q);
+    free(s);
+}
+
+void host_run_result_free(host_run_result_t *res)
+{
+    for (size_t i = 0; i < res->nchecks; i++) {
+        free(res->checks[i].name);
+        free(res->checks[i].detail);
+    }
+    for (size_t i = 0; i < res->nparams; i++) {
+        free(res->params[i].name);
+        free(res->params[i].json);
+    }
+    free(res->checks);
+    free(res->params);
+    free(res->error);
+    free(res->error_detail);
+    free(res->metrics_json);
+    memset(res, 0, sizeof *res);
+}

@@ -1,0 +1,60 @@
+/* scenario.h — running one scenario: load the Lua script, run its events, evaluate its checks.
+ *
+ * A run is a pure function of (script and the files it requires, parameters, seed, binary): the
+ * trace and its hash are identical in any process. The CLI fills host_run_opts_t, calls
+ * host_scenario_run once, and prints or serialises the host_run_result_t. */
+#ifndef HOST_SCENARIO_H
+#define HOST_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sim/kernel/simtime.h"
+
+/* Exit codes, as design.md §4 fixes them. */
+enum { HOST_EXIT_PASS = 0, HOST_EXIT_CHECK_FAILED = 1, HOST_EXIT_USAGE = 2, HOST_EXIT_INTERNAL = 3 };
+
+typedef struct host_set { const char *name, *value; } host_set_t;
+
+typedef struct host_run_opts {
+    const char *path;            /* scenario file */
+    uint64_t seed;
+    const host_set_t *sets;      /* --set NAME=VALUE, in command-line order (borrowed) */
+    size_t nsets;
+    const char *trace_path;      /* NULL: hash only */
+    const char *lib_dir;         /* scenarios/lib */
+    bool quiet;                  /* no print output on stdout */
+    uint64_t max_instructions;   /* per top-level chunk or callback; 0 = unlimited */
+    size_t max_memory;           /* bytes of Lua heap; 0 = unlimited */
+    FILE *out;                   /* where prints go (stdout) */
+} host_run_opts_t;
+
+typedef struct host_check_result { char *name; bool ok; char *detail; } host_check_result_t;
+typedef struct host_param_result { char *name; char *json; } host_param_result_t;
+
+typedef struct host_run_result {
+    int exit_code;
+    uint64_t trace_hash;
+    uint64_t events;
+    sim_time_t sim_time;
+    host_check_result_t *checks;
+    size_t nchecks;
+    host_param_result_t *params;  /* declaration order; json is the value as JSON */
+    size_t nparams;
+    char *error;                  /* first line(s) of the error, or NULL */
+    char *error_detail;           /* traceback, or NULL */
+    bool error_at_start;          /* the scenario could not be loaded (no run happened) */
+    char *metrics_json;           /* a JSON object */
+} host_run_result_t;
+
+/* Runs the scenario. Never exits the process except through SIM_ASSERT. The result is filled
+ * in every case; release it with host_run_result_free. */
+void host_scenario_run(const host_run_opts_t *opts, host_run_result_t *res);
+void host_run_result_free(host_run_result_t *res);
+
+/* Removes any temporary output of the run in progress (for signal handlers: async-signal-safe). */
+void host_scenario_cleanup_on_signal(void);
+
+#endif

@@ -1,0 +1,78 @@
+/* scenario_int.h — the scenario host's state, shared by scenario.c and simapi.c only. */
+#ifndef HOST_SCENARIO_INT_H
+#define HOST_SCENARIO_INT_H
+
+#include <lua.h>
+
+#include "alloc.h"
+#include "scenario.h"
+#include "sim/kernel/evq.h"
+#include "sim/kernel/jbuf.h"
+#include "sim/kernel/trace.h"
+
+typedef struct host_param {
+    char *name;
+    char *json;      /* the effective value, as JSON */
+} host_param_t;
+
+typedef struct host_check { char *name; int fn_ref; } host_check_t;
+
+typedef struct host_timer {
+    evq_id_t ev;            /* pending firing, 0 when none */
+    int fn_ref;             /* registry reference to the callback */
+    sim_time_t interval;    /* 0 for one-shot timers */
+    uint64_t remaining;     /* firings left for sim.every{count=}; 0 = unlimited */
+    sim_time_t until;       /* last allowed firing time for sim.every; SIM_TIME_MAX = none */
+    char where[96];         /* "file.lua:12" where the callback was defined */
+    bool active;
+} host_timer_t;
+
+typedef struct host_scenario {
+    lua_State *L;
+    host_alloc_t alloc;
+    evq_t q;
+    trace_t tr;
+    const host_run_opts_t *opts;
+    uint64_t next_udata_id;
+
+    host_param_t *params;
+    size_t nparams, params_cap;
+    bool *set_used;             /* per opts->sets entry */
+
+    host_check_t *checks;
+    size_t nchecks, checks_cap;
+
+    host_timer_t *timers;       /* timer id = index + 1; never reused */
+    size_t ntimers, timers_cap;
+    size_t unbounded_timers;    /* active sim.every timers with neither count nor until */
+
+    uint64_t instr_used;        /* in the current top-level chunk or callback */
+    uint64_t instr_total;
+    bool dying;                 /* a limit was exceeded: every instruction raises fatal_msg */
+    char fatal_msg[512];
+
+    int depth;                  /* > 0 while a callback runs */
+    bool ran;                   /* sim.run was called */
+    bool sets_checked;
+    bool failed;                /* a script error happened: the run stops */
+    jbuf_t err, err_detail;     /* the first script error */
+} host_scenario_t;
+
+/* From scenario.c, for simapi.c. */
+host_scenario_t *host_scenario_of(lua_State *L);
+/* Runs events up to and including `end`, then sets the clock to `end` (unless SIM_TIME_MAX).
+ * Returns 0, or -1 if a callback failed (the error is recorded in s). */
+int host_scenario_advance(host_scenario_t *s, sim_time_t end);
+/* Raises a Lua error if a --set names a parameter the script has not declared. */
+void host_scenario_check_sets(host_scenario_t *s);
+/* Schedules timer t (index) at `at`. Raises on memory exhaustion. */
+void host_scenario_arm_timer(host_scenario_t *s, size_t t, sim_time_t at);
+/* Cancels timer t (index) if it is active and releases its callback. */
+void host_scenario_cancel_timer(host_scenario_t *s, size_t t);
+/* Emits a print event and writes the line to opts->out unless quiet. */
+void host_scenario_print(host_scenario_t *s, const char *text, size_t n);
+
+/* From simapi.c: installs the global `sim` table and `print`. */
+void host_simapi_open(lua_State *L);
+
+#endif

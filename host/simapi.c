@@ -1,0 +1,379 @@
+/* simapi.c — the scenario-level Lua module `sim` (and the global print) for the host.
+ *
+ * Argument errors name the function and say what a correct argument looks like; luaL_error
+ * prefixes them with the caller's file:line. Timer callbacks are held as registry references
+ * owned by their host_timer_t until the timer fires for the last time or is cancelled. */
+#include <lauxlib.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dur.h"
+#include "det.h"
+#include "scenario_int.h"
+#include "value.h"
+
+#define TIMER_MT "otpsim.timer"
+
+typedef struct timer_handle { uint64_t id; size_t index; } timer_handle_t;
+
+/* Raises if the table at idx has a key not in `allowed` (checked in deterministic order). */
+static void check_options(lua_State *L, int idx, const char *fname, const char *const *allowed)
+{
+    idx = lua_absindex(L, idx);
+    host_det_push_iter(L, idx);
+    for (;;) {
+        lua_pushvalue(L, -1);
+        lua_call(L, 0, 1);
+        if (lua_isnil(L, -1)) break;
+        int ok = 0;
+        if (lua_type(L, -1) == LUA_TSTRING)
+            for (int i = 0; allowed[i]; i++)
+                if (strcmp(allowed[i], lua_tostring(L, -1)) == 0) ok = 1;
+        if (!ok) {
+            luaL_Buffer b;
+            const char *k = host_value_tostring(L, -1);
+            luaL_buffinit(L, &b);
+            for (int i = 0; allowed[i]; i++) {
+                if (i) luaL_addstring(&b, ", ");
+                luaL_addstring(&b, allowed[i]);
+            }
+            luaL_pushresult(&b);
+            luaL_error(L, "%s: unknown option '%s' (options: %s)", fname, k, lua_tostring(L, -1));
+        }
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 2);
+}
+
+/* ---- parameters ----------------------------------------------------------------------------- */
+
+static void param_json(lua_State *L, int idx, jbuf_t *b)
+{
+    switch (lua_type(L, idx)) {
+    case LUA_TNUMBER:
+        if (lua_isinteger(L, idx)) jbuf_i64(b, lua_tointeger(L, idx));
+        else jbuf_json_f64(b, lua_tonumber(L, idx));
+        break;
+    case LUA_TBOOLEAN: jbuf_puts(b, lua_toboolean(L, idx) ? "true" : "false"); break;
+    default: {
+        size_t n;
+        const char *s = lua_tolstring(L, idx, &n);
+        jbuf_json_str(b, s, n);
+    }
+    }
+}
+
+static int parse_bool(const char *v, int *out)
+{
+    static const char *const t[] = { "true", "1", "yes", "on", NULL };
+    static const char *const f[] = { "false", "0", "no", "off", NULL };
+    for (int i = 0; t[i]; i++) if (strcmp(v, t[i]) == 0) return *out = 1, 0;
+    for (int i = 0; f[i]; i++) if (strcmp(v, f[i]) == 0) return *out = 0, 0;
+    return -1;
+}
+
+static int sim_param(lua_State *L)
+{
+    host_scenario_t *s = host_scenario_of(L);
+    const char *name = luaL_checkstring(L, 1);
+    int t = lua_type(L, 2);
+    if (t != LUA_TNUMBER && t != LUA_TSTRING && t != LUA_TBOOLEAN)
+        return luaL_error(L, "sim.param: parameter '%s' needs a default that is a number, a string "
+                             "or a boolean (got %s)", name, luaL_typename(L, 2));
+    if (!*name || strchr(name, '='))
+        return luaL_error(L, "sim.param: bad parameter name '%s'", name);
+    for (size_t i = 0; i < s->nparams; i++)
+        if (strcmp(s->params[i].name, name) == 0)
+            return luaL_error(L, "sim.param: parameter '%s' is declared twice", name);
+    lua_settop(L, 2);
+    const char *given = NULL;
+    for (size_t i = 0; i < s->opts->nsets; i++)
+        if (strcmp(s->opts->sets[i].name, name) == 0) {
+            given = s->opts->sets[i].value; /* the last --set of a name wins */
+            s->set_used[i] = true;
+        }
+    if (given) {
+        if (t == LUA_TNUMBER) {
+            if (lua_stringtonumber(L, given) == 0)
+                return luaL_error(L, "sim.param: --set %s=%s: parameter '%s' takes a number "
+                                     "(its default is %s)", name, given, name, lua_tostring(L, 2));
+        } else if (t == LUA_TBOOLEAN) {
+            int b;
+            if (parse_bool(given, &b) != 0)
+                return luaL_error(L, "sim.param: --set %s=%s: parameter '%s' takes true or false",
+                                  name, given, name);
+            lua_pushboolean(L, b);
+        } else {
+            lua_pushstring(L, given);
+        }
+        lua_replace(L, 2);
+    }
+    if (s->nparams == s->params_cap) {
+        size_t cap = s->params_cap ? s->params_cap * 2 : 8;
+        host_param_t *p = realloc(s->params, cap * sizeof *p);
+        if (!p) return luaL_error(L, "out of memory");
+        s->params = p;
+        s->params_cap = cap;
+    }
+    jbuf_t *jb = host_value_push_buffer(L);
+    param_json(L, 2, jb);
+    host_param_t *p = &s->params[s->nparams];
+    p->name = strdup(name);
+    p->json = strdup(jbuf_cstr(jb));
+    if (!p->name || !p->json) {
+        free(p->name);
+        free(p->json);
+        return luaL_error(L, "out of memory");
+    }
+    s->nparams++;
+    lua_pop(L, 1);
+    return 1;
+}
+
+/* ---- timers --------------------------------------------------------------------------------- */
+
+static void push_timer(lua_State *L, host_scenario_t *s, int fn, sim_time_t at, sim_time_t interval,
+                       uint64_t count, sim_time_t until)
+{
+    fn = lua_absindex(L, fn);
+    if (s->ntimers == s->timers_cap) {
+        size_t cap = s->timers_cap ? s->timers_cap * 2 : 16;
+        host_timer_t *t = realloc(s->timers, cap * sizeof *t);
+        if (!t) luaL_error(L, "out of memory");
+        s->timers = t;
+        s->timers_cap = cap;
+    }
+    timer_handle_t *h = lua_newuserdatauv(L, sizeof *h, 0);
+    h->id = s->next_udata_id++;
+    h->index = s->ntimers;
+    luaL_setmetatable(L, TIMER_MT);
+    host_timer_t *t = &s->timers[s->ntimers];
+    memset(t, 0, sizeof *t);
+    lua_Debug ar;
+    lua_pushvalue(L, fn);
+    lua_getinfo(L, ">S", &ar);
+    snprintf(t->where, sizeof t->where, "%s:%d", ar.short_src, ar.linedefined);
+    lua_pushvalue(L, fn);
+    t->fn_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    t->interval = interval;
+    t->remaining = count;
+    t->until = until;
+    t->active = true;
+    s->ntimers++;
+    if (interval && count == UINT64_MAX && until == SIM_TIME_MAX) s->unbounded_timers++;
+    host_scenario_arm_timer(s, h->index, at);
+}
+
+static sim_time_t now_of(host_scenario_t *s) { return evq_now(&s->q); }
+
+static int sim_at(lua_State *L)
+{
+    host_scenario_t *s = host_scenario_of(L);
+    sim_time_t at = host_dur_check(L, 1, "sim.at", "time");
+    luaL_checktype(L, 2, LUA_TFUNCTION);
+    if (at < now_of(s)) {
+        char a[32], n[32];
+        host_dur_format(at, a, sizeof a);
+        host_dur_format(now_of(s), n, sizeof n);
+        return luaL_error(L, "sim.at: time %s is in the past (now is %s); use sim.after for a delay", a, n);
+    }
+    push_timer(L, s, 2, at, 0, 1, SIM_TIME_MAX);
+    return 1;
+}
+
+static sim_time_t after_now(lua_State *L, host_scenario_t *s, sim_time_t d, const char *fname)
+{
+    if (d > SIM_TIME_MAX - now_of(s)) luaL_error(L, "%s: delay too large", fname);
+    return now_of(s) + d;
+}
+
+static int sim_after(lua_State *L)
+{
+    host_scenario_t *s = host_scenario_of(L);
+    sim_time_t d = host_dur_check(L, 1, "sim.after", "delay");
+    luaL_checktype(L, 2, LUA_TFUNCTION);
+    push_timer(L, s, 2, after_now(L, s, d, "sim.after"), 0, 1, SIM_TIME_MAX);
+    return 1;
+}
+
+static int sim_every(lua_State *L)
+{
+    static const char *const opts[] = { "count", "start", "until", NULL };
+    host_scenario_t *s = host_scenario_of(L);
+    sim_time_t iv = host_dur_check(L, 1, "sim.every", "interval");
+    if (iv == 0) return luaL_error(L, "sim.every: the interval must be greater than 0");
+    luaL_checktype(L, 2, LUA_TFUNCTION);
+    uint64_t count = UINT64_MAX;
+    sim_time_t until = SIM_TIME_MAX, start = iv;
+    if (!lua_isnoneornil(L, 3)) {
+        luaL_checktype(L, 3, LUA_TTABLE);
+        check_options(L, 3, "sim.every", opts);
+        if (lua_getfield(L, 3, "count") != LUA_TNIL) {
+            int ok;
+            lua_Integer c = lua_tointegerx(L, -1, &ok);
+            if (!ok || c < 1) return luaL_error(L, "sim.every: count must be a positive integer");
+            count = (uint64_t)c;
+        }
+        if (lua_getfield(L, 3, "until") != LUA_TNIL) until = host_dur_check(L, -1, "sim.every", "until time");
+        if (lua_getfield(L, 3, "start") != LUA_TNIL) start = host_dur_check(L, -1, "sim.every", "start delay");
+        lua_pop(L, 3);
+    }
+    sim_time_t first = after_now(L, s, start, "sim.every");
+    if (first > until) count = 0;
+    if (count == 0) { /* never fires: still return a handle, already inactive */
+        timer_handle_t *h = lua_newuserdatauv(L, sizeof *h, 0);
+        h->id = s->next_udata_id++;
+        h->index = SIZE_MAX;
+        luaL_setmetatable(L, TIMER_MT);
+        return 1;
+    }
+    push_timer(L, s, 2, first, iv, count, until);
+    return 1;
+}
+
+static int timer_cancel(lua_State *L)
+{
+    host_scenario_t *s = host_scenario_of(L);
+    timer_handle_t *h = luaL_checkudata(L, 1, TIMER_MT);
+    if (h->index == SIZE_MAX || !s->timers[h->index].active) {
+        lua_pushboolean(L, 0);
+        return 1;
+    }
+    host_scenario_cancel_timer(s, h->index);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+static int timer_active(lua_State *L)
+{
+    host_scenario_t *s = host_scenario_of(L);
+    timer_handle_t *h = luaL_checkudata(L, 1, TIMER_MT);
+    lua_pushboolean(L, h->index != SIZE_MAX && s->timers[h->index].active);
+    return 1;
+}
+
+static int timer_tostring(lua_State *L)
+{
+    timer_handle_t *h = luaL_checkudata(L, 1, TIMER_MT);
+    if (h->index == SIZE_MAX) lua_pushliteral(L, "timer: never");
+    else lua_pushfstring(L, "timer: %I", (lua_Integer)h->index + 1);
+    return 1;
+}
+
+/* ---- time, checks, run ---------------------------------------------------------------------- */
+
+static int sim_now(lua_State *L)
+{
+    host_dur_push_ms(L, now_of(host_scenario_of(L)));
+    return 1;
+}
+
+static int sim_seed(lua_State *L)
+{
+    lua_pushinteger(L, (lua_Integer)host_scenario_of(L)->opts->seed);
+    return 1;
+}
+
+static int sim_check(lua_State *L)
+{
+    host_scenario_t *s = host_scenario_of(L);
+    const char *name = luaL_checkstring(L, 1);
+    if (!*name) return luaL_error(L, "sim.check: the name must not be empty");
+    luaL_checktype(L, 2, LUA_TFUNCTION);
+    for (size_t i = 0; i < s->nchecks; i++)
+        if (strcmp(s->checks[i].name, name) == 0)
+            return luaL_error(L, "sim.check: a check named '%s' already exists", name);
+    if (s->nchecks == s->checks_cap) {
+        size_t cap = s->checks_cap ? s->checks_cap * 2 : 8;
+        host_check_t *c = realloc(s->checks, cap * sizeof *c);
+        if (!c) return luaL_error(L, "out of memory");
+        s->checks = c;
+        s->checks_cap = cap;
+    }
+    char *dup = strdup(name);
+    if (!dup) return luaL_error(L, "out of memory");
+    lua_pushvalue(L, 2);
+    s->checks[s->nchecks].fn_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    s->checks[s->nchecks].name = dup;
+    s->nchecks++;
+    return 0;
+}
+
+static int sim_run(lua_State *L)
+{
+    static const char *const opts[] = { "duration", "until", NULL };
+    host_scenario_t *s = host_scenario_of(L);
+    if (s->depth > 1)
+        return luaL_error(L, "sim.run: may only be called at the top level of the scenario, not from "
+                             "a callback or a check");
+    sim_time_t end = SIM_TIME_MAX;
+    if (!lua_isnoneornil(L, 1)) {
+        luaL_checktype(L, 1, LUA_TTABLE);
+        check_options(L, 1, "sim.run", opts);
+        int has_d = lua_getfield(L, 1, "duration") != LUA_TNIL;
+        int has_u = lua_getfield(L, 1, "until") != LUA_TNIL;
+        if (has_d && has_u) return luaL_error(L, "sim.run: give either duration or until, not both");
+        if (has_d) end = after_now(L, s, host_dur_check(L, -2, "sim.run", "duration"), "sim.run");
+        if (has_u) {
+            end = host_dur_check(L, -1, "sim.run", "until time");
+            if (end < now_of(s)) {
+                char a[32], n[32];
+                host_dur_format(end, a, sizeof a);
+                host_dur_format(now_of(s), n, sizeof n);
+                return luaL_error(L, "sim.run: until time %s is in the past (now is %s)", a, n);
+            }
+        }
+        lua_pop(L, 2);
+    }
+    host_scenario_check_sets(s);
+    if (end == SIM_TIME_MAX && s->unbounded_timers > 0)
+        return luaL_error(L, "sim.run: a sim.every timer never stops, so the run would never end; give "
+                             "sim.run{duration = ...} (or the timer a count or until)");
+    s->ran = true;
+    if (host_scenario_advance(s, end) != 0) {
+        lua_pushstring(L, jbuf_cstr(&s->err));
+        return lua_error(L);
+    }
+    return 0;
+}
+
+static int sim_print(lua_State *L)
+{
+    host_scenario_t *s = host_scenario_of(L);
+    int n = lua_gettop(L);
+    jbuf_t *b = host_value_push_buffer(L);
+    for (int i = 1; i <= n; i++) {
+        if (i > 1) jbuf_putc(b, '\t');
+        host_value_render(L, i, b);
+    }
+    if (b->oom) return luaL_error(L, "out of memory");
+    host_scenario_print(s, b->p ? b->p : "", b->len);
+    return 0;
+}
+
+void host_simapi_open(lua_State *L)
+{
+    static const luaL_Reg sim_funcs[] = {
+        { "param", sim_param }, { "at", sim_at }, { "after", sim_after }, { "every", sim_every },
+        { "cancel", timer_cancel }, { "now", sim_now }, { "seed", sim_seed },
+        { "check", sim_check }, { "run", sim_run }, { NULL, NULL }
+    };
+    static const luaL_Reg timer_methods[] = {
+        { "cancel", timer_cancel }, { "active", timer_active }, { NULL, NULL }
+    };
+    luaL_newmetatable(L, TIMER_MT);
+    luaL_newlib(L, timer_methods);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, timer_tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_pop(L, 1);
+
+    luaL_newlib(L, sim_funcs);
+    lua_getfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+    lua_pushvalue(L, -2);
+    lua_setfield(L, -2, "sim"); /* so tracebacks name functions "sim.at" */
+    lua_pop(L, 1);
+    lua_setglobal(L, "sim");
+    lua_pushcfunction(L, sim_print);
+    lua_setglobal(L, "print");
+}

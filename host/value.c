@@ -1,0 +1,179 @@
+/* value.c — print-style rendering of Lua values; see value.h. */
+#include "value.h"
+
+#include <lauxlib.h>
+#include <string.h>
+
+#include "det.h"
+
+static const char *const keywords[] = {
+    "and", "break", "do", "else", "elseif", "end", "false", "for", "function", "goto", "if", "in",
+    "local", "nil", "not", "or", "repeat", "return", "then", "true", "until", "while", NULL
+};
+
+static int is_identifier(const char *s, size_t n)
+{
+    if (n == 0 || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') || s[0] == '_'))
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+              (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+            return 0;
+    for (int k = 0; keywords[k]; k++)
+        if (strlen(keywords[k]) == n && memcmp(keywords[k], s, n) == 0) return 0;
+    return 1;
+}
+
+static void quoted(jbuf_t *out, const char *s, size_t n)
+{
+    jbuf_putc(out, '"');
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        switch (c) {
+        case '"': jbuf_puts(out, "\\\""); break;
+        case '\\': jbuf_puts(out, "\\\\"); break;
+        case '\n': jbuf_puts(out, "\\n"); break;
+        case '\r': jbuf_puts(out, "\\r"); break;
+        case '\t': jbuf_puts(out, "\\t"); break;
+        default:
+            if (c < 0x20 || c == 0x7f) jbuf_printf(out, "\\%d", c);
+            else jbuf_putc(out, (char)c);
+        }
+    }
+    jbuf_putc(out, '"');
+}
+
+/* seen: stack index of a table used as a set of tables being rendered (cycle detection) */
+static void render(lua_State *L, int idx, jbuf_t *out, int depth, int seen, int top)
+{
+    if (out->len > HOST_VALUE_MAX) return;
+    idx = lua_absindex(L, idx);
+    int t = lua_type(L, idx);
+    if (t == LUA_TSTRING && !top) {
+        size_t n;
+        const char *s = lua_tolstring(L, idx, &n);
+        quoted(out, s, n);
+        return;
+    }
+    if (t != LUA_TTABLE || luaL_getmetafield(L, idx, "__tostring") != LUA_TNIL) {
+        if (t == LUA_TTABLE) lua_pop(L, 1);
+        size_t n;
+        const char *s = host_det_tolstring(L, idx, &n);
+        jbuf_put(out, s, n);
+        lua_pop(L, 1);
+        return;
+    }
+    lua_pushvalue(L, idx);
+    if (lua_rawget(L, seen) != LUA_TNIL) {
+        lua_pop(L, 1);
+        jbuf_puts(out, "<cycle>");
+        return;
+    }
+    lua_pop(L, 1);
+    if (depth >= HOST_VALUE_DEPTH) {
+        jbuf_puts(out, "{...}");
+        return;
+    }
+    lua_pushvalue(L, idx);
+    lua_pushboolean(L, 1);
+    lua_rawset(L, seen);
+
+    jbuf_putc(out, '{');
+    int first = 1;
+    lua_Integer n = 0;
+    /* array part: 1..n while present */
+    for (;;) {
+        if (lua_rawgeti(L, idx, n + 1) == LUA_TNIL) {
+            lua_pop(L, 1);
+            break;
+        }
+        n++;
+        if (!first) jbuf_puts(out, ", ");
+        first = 0;
+        render(L, -1, out, depth + 1, seen, 0);
+        lua_pop(L, 1);
+        if (out->len > HOST_VALUE_MAX) break;
+    }
+    host_det_push_iter(L, idx);
+    for (;;) {
+        lua_pushvalue(L, -1);
+        lua_call(L, 0, 2);
+        if (lua_isnil(L, -2)) {
+            lua_pop(L, 2);
+            break;
+        }
+        if (lua_isinteger(L, -2) && lua_tointeger(L, -2) >= 1 && lua_tointeger(L, -2) <= n) {
+            lua_pop(L, 2);
+            continue;
+        }
+        if (out->len > HOST_VALUE_MAX) {
+            lua_pop(L, 2);
+            break;
+        }
+        if (!first) jbuf_puts(out, ", ");
+        first = 0;
+        size_t kl;
+        if (lua_type(L, -2) == LUA_TSTRING && is_identifier(lua_tolstring(L, -2, &kl), kl)) {
+            jbuf_put(out, lua_tostring(L, -2), kl);
+        } else {
+            jbuf_putc(out, '[');
+            render(L, -2, out, depth + 1, seen, 0);
+            jbuf_putc(out, ']');
+        }
+        jbuf_puts(out, " = ");
+        render(L, -1, out, depth + 1, seen, 0);
+        lua_pop(L, 2);
+    }
+    lua_pop(L, 1); /* iterator */
+    jbuf_putc(out, '}');
+
+    lua_pushvalue(L, idx);
+    lua_pushnil(L);
+    lua_rawset(L, seen);
+}
+
+void host_value_render(lua_State *L, int idx, jbuf_t *out)
+{
+    idx = lua_absindex(L, idx);
+    lua_newtable(L);
+    int seen = lua_gettop(L);
+    size_t start = out->len;
+    render(L, idx, out, 0, seen, 1);
+    if (out->len > start + HOST_VALUE_MAX) {
+        out->len = start + HOST_VALUE_MAX;
+        jbuf_puts(out, "...");
+    }
+    lua_pop(L, 1);
+}
+
+static int buffer_gc(lua_State *L)
+{
+    jbuf_deinit(lua_touserdata(L, 1));
+    return 0;
+}
+
+jbuf_t *host_value_push_buffer(lua_State *L)
+{
+    jbuf_t *b = lua_newuserdatauv(L, sizeof *b, 0);
+    jbuf_init(b);
+    if (luaL_newmetatable(L, "otpsim.buffer")) {
+        lua_pushcfunction(L, buffer_gc);
+        lua_setfield(L, -2, "__gc");
+    }
+    lua_setmetatable(L, -2);
+    return b;
+}
+
+const char *host_value_tostring(lua_State *L, int idx)
+{
+    idx = lua_absindex(L, idx);
+    if (lua_type(L, idx) == LUA_TSTRING) {
+        lua_pushvalue(L, idx);
+        return lua_tostring(L, -1);
+    }
+    jbuf_t *b = host_value_push_buffer(L);
+    host_value_render(L, idx, b);
+    lua_pushlstring(L, jbuf_cstr(b), b->len);
+    lua_remove(L, -2);
+    return lua_tostring(L, -1);
+}

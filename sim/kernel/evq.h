@@ -1,0 +1,87 @@
+/* evq.h — the pending-event set of the simulation kernel.
+ *
+ * Events are ordered by (virtual time, sequence number). The sequence number is assigned when an
+ * event is pushed, so two events for the same instant fire in the order they were scheduled, and
+ * an event scheduled for "now" fires after everything already scheduled for now (FIFO). The
+ * kernel knows nothing of what an event means: it stores a callback, a borrowed context pointer
+ * and a 64-bit argument. The context pointer is never compared or hashed, so no ordering can
+ * depend on an address.
+ *
+ * Design: a 4-ary min-heap of 16-byte keys {time, seq<<24 | slot} (four children share one cache
+ * line), plus a FIFO ring for events pushed at exactly the current time, which are the majority
+ * in message passing and never need the heap. Event bodies live in a slot pool with generation
+ * counters, so an evq_id_t stays safe to cancel after its event fired or was cancelled.
+ * Limits (asserted): 2^24 - 1 pending events, 2^40 events pushed per run. */
+#ifndef SIM_EVQ_H
+#define SIM_EVQ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "simtime.h"
+
+typedef void (*evq_fn)(void *ctx, uint64_t arg);
+
+/* Identifies one pushed event; 0 is never a valid id. */
+typedef uint64_t evq_id_t;
+
+typedef struct evq_event {
+    sim_time_t time;   /* when it fires */
+    uint64_t seq;      /* scheduling order, unique per queue, starts at 1 */
+    evq_fn fn;
+    void *ctx;         /* borrowed from the pusher */
+    uint64_t arg;
+} evq_event_t;
+
+typedef struct evq_key { sim_time_t time; uint64_t seqslot; } evq_key_t;
+
+typedef struct evq_slot {
+    evq_fn fn;
+    void *ctx;
+    uint64_t arg;
+    uint32_t gen;      /* bumped each time the slot is freed */
+    uint32_t pos;      /* heap index, or EVQ_POS_FIFO, or EVQ_POS_FREE */
+} evq_slot_t;
+
+typedef struct evq {
+    sim_time_t now;      /* time of the last popped event */
+    uint64_t next_seq;   /* next sequence number to assign */
+    evq_key_t *heap;     /* 4-ary heap of keys for events in the future */
+    uint32_t heap_len, heap_cap;
+    evq_key_t *fifo;     /* ring of keys for events at time == now, in seq order */
+    uint32_t fifo_head, fifo_len, fifo_cap; /* fifo_cap is a power of two */
+    evq_slot_t *slots;   /* slot 0 unused so that no id is 0 */
+    uint32_t slot_cap, free_head, live;
+} evq_t;
+
+/* Caller owns *q's storage. Returns 0, or -1 when memory is exhausted (nothing to deinit). */
+int evq_init(evq_t *q);
+void evq_deinit(evq_t *q);
+
+/* Schedules fn(ctx, arg) at virtual time `at`, which must be >= evq_now(q) (asserted).
+ * Returns the event's id, or 0 when memory is exhausted (nothing was scheduled). */
+evq_id_t evq_push(evq_t *q, sim_time_t at, evq_fn fn, void *ctx, uint64_t arg);
+
+/* Removes a pending event. Returns true if it was pending; false if it already fired, was
+ * cancelled, or id is 0. Never calls the callback. */
+bool evq_cancel(evq_t *q, evq_id_t id);
+
+/* True if the event is still pending. */
+bool evq_is_pending(const evq_t *q, evq_id_t id);
+
+/* Removes the earliest event into *out and advances evq_now to its time. Returns false when
+ * nothing is pending. Does not call the callback: the caller dispatches (so it can trace first). */
+bool evq_pop(evq_t *q, evq_event_t *out);
+
+/* Moves the clock forward to t without an event (the end of a run window). No event may be
+ * pending before t (asserted); events at t stay pending. */
+void evq_advance(evq_t *q, sim_time_t t);
+
+/* Time of the earliest pending event, or SIM_TIME_MAX when none. */
+sim_time_t evq_peek_time(const evq_t *q);
+
+static inline sim_time_t evq_now(const evq_t *q) { return q->now; }
+static inline size_t evq_len(const evq_t *q) { return q->live; }
+
+#endif

@@ -1,0 +1,64 @@
+/* trace.h — the one recorder every observable event goes through.
+ *
+ * An event is a kind plus an ordered list of typed fields. The recorder numbers events (ev, from
+ * 1), keeps a rolling 64-bit FNV-1a hash over a canonical binary encoding of every event, and,
+ * when a path was given, writes the same event as one JSON Lines record:
+ *     {"ev":12,"t":250000000,"kind":"print","node":"a","text":"hello"}
+ * The hash covers exactly what the line shows (number, time, kind, each key and value in order),
+ * so two runs have equal hashes iff they produced the same traces, with or without --trace.
+ *
+ * Files are written to "<path>.tmp" and renamed into place by trace_commit, so an interrupted or
+ * crashed run never leaves a half-written trace under the real name. */
+#ifndef SIM_TRACE_H
+#define SIM_TRACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "jbuf.h"
+#include "simtime.h"
+
+typedef struct trace {
+    uint64_t hash;      /* rolling FNV-1a state */
+    uint64_t events;    /* events recorded so far; the current one while open */
+    FILE *f;            /* NULL when recording the hash only */
+    char *path, *tmp_path;
+    jbuf_t line;        /* the JSON line being built */
+    bool open_event;    /* between trace_begin and trace_end */
+    bool write_error;
+} trace_t;
+
+/* Starts a trace. path NULL records the hash only. Returns 0, or -1 with errno set when the
+ * temporary file cannot be created (nothing to deinit). */
+int trace_init(trace_t *t, const char *path);
+
+/* Begins event number t->events + 1 at virtual time `time` with the given kind (a short ASCII
+ * identifier). Fields follow; trace_end finishes it. Events do not nest (asserted). */
+void trace_begin(trace_t *t, sim_time_t time, const char *kind);
+void trace_u64(trace_t *t, const char *key, uint64_t v);
+void trace_i64(trace_t *t, const char *key, int64_t v);
+void trace_bool(trace_t *t, const char *key, bool v);
+void trace_str(trace_t *t, const char *key, const char *s);
+void trace_strn(trace_t *t, const char *key, const char *s, size_t n);
+/* A value that is already JSON text (an object or array rendered by the caller). It is hashed
+ * as text, so the caller must render deterministically. */
+void trace_json(trace_t *t, const char *key, const char *json, size_t n);
+void trace_end(trace_t *t);
+
+/* The trace-hash: the rolling hash passed through a final avalanche. */
+uint64_t trace_hash(const trace_t *t);
+static inline uint64_t trace_events(const trace_t *t) { return t->events; }
+
+/* Closes the file and renames it into place. Returns 0, or -1 with errno set if anything could
+ * not be written (the temporary file is removed then). Always releases the recorder. */
+int trace_commit(trace_t *t);
+
+/* Closes and removes the temporary file; releases the recorder. Safe to call twice. */
+void trace_abandon(trace_t *t);
+
+/* Path of the temporary file being written, or NULL (for signal-time cleanup). */
+static inline const char *trace_tmp_path(const trace_t *t) { return t->f ? t->tmp_path : NULL; }
+
+#endif
