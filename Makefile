@@ -60,7 +60,7 @@ $(BIN)/otpsim: $(BUILD)/host/main.o $(BUILD)/lib.a
 # The test runner links every suite; suites are found by their constructor's name.
 $(BUILD)/tests/suites.inc: $(wildcard tests/*/test_*.c)
 	@mkdir -p $(dir $@)
-	@grep -ho '^Suite \*suite_[a-z0-9_]*(void)' $^ | sed 's/^Suite \*suite_\([a-z0-9_]*\)(void)/SUITE(\1)/' | sort > $@.new
+	@grep -ho '^Suite \*suite_[a-z0-9_]*(void)' $^ | sed 's/^Suite \*suite_\([a-z0-9_]*\)(void)/SUITE(\1)/' | sort -u > $@.new
 	@cmp -s $@.new $@ || mv $@.new $@; rm -f $@.new
 $(BUILD)/tests/check_main.o: $(BUILD)/tests/suites.inc
 $(BUILD)/tests/check_main.o: CFLAGS += -I$(BUILD)/tests

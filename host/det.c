@@ -314,6 +314,8 @@ static int det_format(lua_State *L)
 /* True if the value at stack index b sorts strictly before the one at a (b < a). */
 static int sort_lt(lua_State *L, int has_comp, int b, int a)
 {
+    a = lua_absindex(L, a);
+    b = lua_absindex(L, b);
     if (!has_comp) return lua_compare(L, b, a, LUA_OPLT);
     lua_pushvalue(L, 2);
     lua_pushvalue(L, b);

@@ -112,9 +112,10 @@ static void render(lua_State *L, int idx, jbuf_t *out, int depth, int seen, int 
         }
         if (!first) jbuf_puts(out, ", ");
         first = 0;
-        size_t kl;
-        if (lua_type(L, -2) == LUA_TSTRING && is_identifier(lua_tolstring(L, -2, &kl), kl)) {
-            jbuf_put(out, lua_tostring(L, -2), kl);
+        size_t kl = 0;
+        const char *ks = lua_type(L, -2) == LUA_TSTRING ? lua_tolstring(L, -2, &kl) : NULL;
+        if (ks && is_identifier(ks, kl)) {
+            jbuf_put(out, ks, kl);
         } else {
             jbuf_putc(out, '[');
             render(L, -2, out, depth + 1, seen, 0);
