@@ -20,7 +20,9 @@ void *host_alloc_fn(void *ud, void *ptr, size_t osize, size_t nsize)
         size_t want = a->used - osize + nsize;
         size_t cap = a->limit_hit ? a->limit + HOST_ALLOC_GRACE : a->limit;
         if (want > cap) {
+            bool first = !a->limit_hit;
             a->limit_hit = true;
+            if (first && a->on_limit) a->on_limit(a->on_limit_ctx);
             return NULL;
         }
     }

@@ -23,6 +23,9 @@ typedef struct host_alloc {
     size_t limit;       /* 0 = unlimited */
     uint64_t serial;    /* last serial handed out */
     bool limit_hit;
+    void (*on_limit)(void *ctx); /* called once, when the limit is first hit; may read (not
+                                    change) the Lua stack of the running thread */
+    void *on_limit_ctx;
 } host_alloc_t;
 
 /* lua_Alloc; ud is a host_alloc_t*. */

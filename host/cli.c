@@ -257,6 +257,8 @@ static int cmd_run(int argc, char **argv, const char *prog)
             } else if (parse_u64(val, &seed) != 0) {
                 usage_error("run", "--seed takes a non-negative integer or 'random' (got '%s')", val);
                 goto out;
+            } else {
+                seed_random = false; /* the last --seed wins */
             }
         } else if (strcmp(a, "--set") == 0) {
             NEED_VALUE();

@@ -120,8 +120,13 @@ void host_dur_format(sim_time_t t, char *buf, size_t n)
             dec++;
         }
         if ((rem * scale) % q == 0 && q > 1) {
-            char f[24];
-            snprintf(f, sizeof f, "%0*llu", dec, (unsigned long long)(rem * scale / q));
+            char f[8];
+            sim_time_t frac = rem * scale / q;
+            for (int d = dec - 1; d >= 0; d--) {
+                f[d] = (char)('0' + frac % 10);
+                frac /= 10;
+            }
+            f[dec] = 0;
             snprintf(buf, n, "%llu.%s%s", (unsigned long long)whole, f, fmt[u].name);
             return;
         }

@@ -55,28 +55,44 @@ static char *xstrdup(const char *s)
 
 /* ---- guarded calls -------------------------------------------------------------------------- */
 
+/* Enters the dying state: fatal_msg = "<file:line of the innermost Lua function>: why". Only
+ * reads the stack, so it is safe inside the allocator. */
+static void start_dying(host_scenario_t *s, lua_State *L, const char *why)
+{
+    if (s->dying) return;
+    s->dying = true;
+    lua_Debug ar;
+    for (int level = 0; lua_getstack(L, level, &ar); level++) {
+        if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0) {
+            snprintf(s->fatal_msg, sizeof s->fatal_msg, "%s:%d: %s", ar.short_src, ar.currentline, why);
+            return;
+        }
+    }
+    snprintf(s->fatal_msg, sizeof s->fatal_msg, "%s", why);
+}
+
+static void memory_limit_hit(void *ctx)
+{
+    host_scenario_t *s = ctx;
+    char why[160];
+    snprintf(why, sizeof why, "memory limit exceeded (%zu MiB of Lua heap; raise it with --max-memory)",
+             s->opts->max_memory >> 20);
+    start_dying(s, s->cur_L ? s->cur_L : s->L, why);
+}
+
 static void guard_hook(lua_State *L, lua_Debug *ar)
 {
+    (void)ar;
     host_scenario_t *s = host_scenario_of(L);
     if (!s->dying) {
         s->instr_used += HOOK_STEP;
         s->instr_total += HOOK_STEP;
         uint64_t max = s->opts->max_instructions;
-        char why[256];
-        if (s->alloc.limit_hit)
-            snprintf(why, sizeof why, "memory limit exceeded (%zu MiB of Lua heap; raise it with "
-                     "--max-memory)", s->opts->max_memory >> 20);
-        else if (max && s->instr_used > max)
-            snprintf(why, sizeof why, "instruction limit exceeded (%" PRIu64 " Lua instructions "
-                     "in one callback; raise it with --max-instructions)", max);
-        else
-            return;
-        s->dying = true;
-        lua_getinfo(L, "Sl", ar);
-        if (ar->currentline > 0)
-            snprintf(s->fatal_msg, sizeof s->fatal_msg, "%s:%d: %s", ar->short_src, ar->currentline, why);
-        else
-            snprintf(s->fatal_msg, sizeof s->fatal_msg, "%s", why);
+        if (!(max && s->instr_used > max)) return;
+        char why[200];
+        snprintf(why, sizeof why, "instruction limit exceeded (%" PRIu64 " Lua instructions in one "
+                 "callback; raise it with --max-instructions)", max);
+        start_dying(s, L, why);
     }
     lua_sethook(L, guard_hook, LUA_MASKCOUNT, 1);
     lua_pushstring(L, s->fatal_msg);
@@ -137,7 +153,7 @@ static int call_guarded(host_scenario_t *s, int nargs, int nres, bool soft)
             lua_pushstring(L, s->fatal_msg);
         } else if (st == LUA_ERRMEM) {
             lua_pop(L, 1);
-            lua_pushliteral(L, "out of memory");
+            lua_pushliteral(L, "out of memory (the host ran out, below --max-memory)");
         }
         if (!soft || s->dying) record_error(s, lua_tostring(L, -1));
     }
@@ -255,6 +271,8 @@ static char *dir_of(const char *path)
 static int open_state(host_scenario_t *s)
 {
     s->alloc.limit = s->opts->max_memory;
+    s->alloc.on_limit = memory_limit_hit;
+    s->alloc.on_limit_ctx = s;
     s->L = lua_newstate(host_alloc_fn, &s->alloc);
     if (!s->L) return -1;
     *(host_scenario_t **)lua_getextraspace(s->L) = s;

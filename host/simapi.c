@@ -136,6 +136,10 @@ static void push_timer(lua_State *L, host_scenario_t *s, int fn, sim_time_t at, 
                        uint64_t count, sim_time_t until)
 {
     fn = lua_absindex(L, fn);
+    bool unbounded = interval && count == UINT64_MAX && until == SIM_TIME_MAX;
+    if (unbounded && s->unbounded_run)
+        luaL_error(L, "sim.every: this timer never stops and sim.run has no end, so the run would "
+                      "never end; give the timer a count or until, or sim.run a duration");
     if (s->ntimers == s->timers_cap) {
         size_t cap = s->timers_cap ? s->timers_cap * 2 : 16;
         host_timer_t *t = realloc(s->timers, cap * sizeof *t);
@@ -160,7 +164,7 @@ static void push_timer(lua_State *L, host_scenario_t *s, int fn, sim_time_t at, 
     t->until = until;
     t->active = true;
     s->ntimers++;
-    if (interval && count == UINT64_MAX && until == SIM_TIME_MAX) s->unbounded_timers++;
+    if (unbounded) s->unbounded_timers++;
     host_scenario_arm_timer(s, h->index, at);
 }
 
@@ -330,7 +334,10 @@ static int sim_run(lua_State *L)
         return luaL_error(L, "sim.run: a sim.every timer never stops, so the run would never end; give "
                              "sim.run{duration = ...} (or the timer a count or until)");
     s->ran = true;
-    if (host_scenario_advance(s, end) != 0) {
+    s->unbounded_run = end == SIM_TIME_MAX;
+    int rc = host_scenario_advance(s, end);
+    s->unbounded_run = false;
+    if (rc != 0) {
         lua_pushstring(L, jbuf_cstr(&s->err));
         return lua_error(L);
     }
