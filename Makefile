@@ -26,11 +26,12 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 LDLIBS  += $(LUA_LIBS) -lm
 
+BASE_SRC    := $(wildcard base/*.c)
 KERNEL_SRC  := $(wildcard sim/kernel/*.c)
 RUNTIME_SRC := $(wildcard runtime/*.c)
 SIM_SRC     := $(wildcard sim/*.c)
 HOST_SRC    := $(filter-out host/main.c,$(wildcard host/*.c))
-LIB_SRC     := $(KERNEL_SRC) $(RUNTIME_SRC) $(SIM_SRC) $(HOST_SRC)
+LIB_SRC     := $(BASE_SRC) $(KERNEL_SRC) $(RUNTIME_SRC) $(SIM_SRC) $(HOST_SRC)
 LIB_OBJ     := $(LIB_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC    := $(wildcard tests/*/test_*.c) tests/check_main.c tests/testutil.c
 TEST_OBJ    := $(TEST_SRC:%.c=$(BUILD)/%.o)
@@ -88,7 +89,7 @@ bench: deps-test $(BIN)/otpsim $(BENCH_BIN)
 # wall_s figure and --seed random are the only uses, each marked "lint: wall-clock-ok".
 lint:
 	@bad=$$(grep -rnE '\b(time|clock|gettimeofday|clock_gettime|rand|srand|random|srandom|drand48|arc4random|getrandom|SDL_GetTicks|SDL_GetTicks64)\s*\(' \
-	   --include='*.c' --include='*.h' sim runtime host scenarios | grep -v 'lint: wall-clock-ok' \
+	   --include='*.c' --include='*.h' base sim runtime host scenarios | grep -v 'lint: wall-clock-ok' \
 	   | grep -vE '^\S+:\s*[0-9]+:\s*(//|\*|/\*)'); \
 	 if [ -n "$$bad" ]; then echo "lint: wall clock or OS randomness in the simulation:"; echo "$$bad"; exit 1; fi
 

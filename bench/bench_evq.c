@@ -16,7 +16,7 @@
 #include <time.h>
 
 #include "sim/kernel/evq.h"
-#include "sim/kernel/prng.h"
+#include "base/prng.h"
 
 #define DELAY_TABLE_BITS 16
 #define DELAY_MEAN_NS 1000000.0

@@ -15,7 +15,7 @@
 
 #include "dur.h"
 #include "scenario.h"
-#include "sim/kernel/jbuf.h"
+#include "base/jbuf.h"
 
 #define DEFAULT_MAX_INSTRUCTIONS UINT64_C(1000000000)
 #define DEFAULT_MAX_MEMORY ((size_t)4 << 30)

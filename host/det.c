@@ -14,7 +14,7 @@
 #include <time.h>
 
 #include "alloc.h"
-#include "sim/kernel/prng.h"
+#include "base/prng.h"
 
 #define CFIDS_KEY "otpsim.det.cfids"
 
@@ -559,6 +559,44 @@ static int det_os_getenv(lua_State *L)
     return 1;
 }
 
+/* ---- collectgarbage: only full collections, at deterministic points ----------------------- */
+
+static int det_collectgarbage(lua_State *L)
+{
+    static const char *const opts[] = { "collect", "count", "step", "isrunning", "incremental",
+                                        "generational", "stop", "restart", "setpause", "setstepmul",
+                                        NULL };
+    host_alloc_t *a = lua_touserdata(L, lua_upvalueindex(1));
+    int o = luaL_checkoption(L, 1, "collect", opts);
+    switch (o) {
+    case 0: /* collect */
+    case 2: /* step: always a whole cycle here */
+        host_det_collect(L, a);
+        if (o == 2) lua_pushboolean(L, 1);
+        else lua_pushinteger(L, 0);
+        return 1;
+    case 1: /* count: live object bytes, which are deterministic (see alloc.h) */
+        lua_pushnumber(L, (lua_Number)a->obj_bytes / 1024.0);
+        return 1;
+    case 3:
+        lua_pushboolean(L, 1);
+        return 1;
+    case 4:
+    case 5:
+        lua_pushliteral(L, "incremental");
+        return 1;
+    default: /* the host paces the collector; these are accepted and ignored */
+        lua_pushinteger(L, 0);
+        return 1;
+    }
+}
+
+void host_det_collect(lua_State *L, host_alloc_t *a)
+{
+    lua_gc(L, LUA_GCCOLLECT);
+    a->gc_base = a->obj_bytes;
+}
+
 /* ---- installation --------------------------------------------------------------------------- */
 
 /* Numbers every C function reachable from the global table, in deterministic key order, so
@@ -583,8 +621,9 @@ static void number_cfunctions(lua_State *L, int tbl, int depth)
     lua_pop(L, 1);
 }
 
-void host_det_open(lua_State *L, uint64_t seed, const sim_time_t *now)
+void host_det_open(lua_State *L, host_alloc_t *alloc, uint64_t seed, const sim_time_t *now)
 {
+    lua_gc(L, LUA_GCSTOP); /* the host collects at deterministic points: host_det_collect */
     lua_newtable(L);
     lua_pushinteger(L, 0);
     lua_rawseti(L, -2, 0); /* [0] = last id handed out */
@@ -595,6 +634,9 @@ void host_det_open(lua_State *L, uint64_t seed, const sim_time_t *now)
     lua_pushcfunction(L, det_pairs); lua_setfield(L, g, "pairs");
     lua_pushcfunction(L, det_next); lua_setfield(L, g, "next");
     lua_pushcfunction(L, det_tostring); lua_setfield(L, g, "tostring");
+    lua_pushlightuserdata(L, alloc);
+    lua_pushcclosure(L, det_collectgarbage, 1);
+    lua_setfield(L, g, "collectgarbage");
 
     if (lua_getfield(L, g, "string") == LUA_TTABLE) {
         lua_getfield(L, -1, "format");

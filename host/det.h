@@ -10,7 +10,10 @@
  *                likewise; "%p" is refused;
  *   table.sort   a stable merge sort (so equal elements keep their order);
  *   math.random  xoshiro256** on the run's "lua.math" stream; math.randomseed(x) reseeds it;
- *   os           time/clock/date read the virtual clock (UTC); getenv returns nil.
+ *   os           time/clock/date read the virtual clock (UTC); getenv returns nil;
+ *   collectgarbage  the automatic collector is stopped; full collections run only at
+ *                points that depend on the program alone (host_det_collect), so finalizers,
+ *                weak tables and "count" (live object bytes) are the same in every process.
  * Every otpsim userdata type begins with a uint64_t id (its order among userdata keys). */
 #ifndef HOST_DET_H
 #define HOST_DET_H
@@ -18,12 +21,18 @@
 #include <lua.h>
 #include <stdint.h>
 
+#include "alloc.h"
 #include "sim/kernel/simtime.h"
 
 /* Installs the replacements into the global table of L (base, string, table, math and os
- * libraries must already be open). `now` is borrowed for the life of L; `seed` seeds
- * math.random. Raises a Lua error on memory exhaustion. */
-void host_det_open(lua_State *L, uint64_t seed, const sim_time_t *now);
+ * libraries must already be open) and stops the automatic collector. `alloc` (L's allocator
+ * state) and `now` are borrowed for the life of L; `seed` seeds math.random. Raises a Lua error
+ * on memory exhaustion. */
+void host_det_open(lua_State *L, host_alloc_t *alloc, uint64_t seed, const sim_time_t *now);
+
+/* A full collection; records the live object bytes as the new pacing base. Call it where
+ * host_alloc_gc_due says so, at points every process reaches alike (hooks, between events). */
+void host_det_collect(lua_State *L, host_alloc_t *a);
 
 /* Deterministic total order on two distinct table keys: <0, 0 or >0. Never calls Lua. */
 int host_det_key_cmp(lua_State *L, int a, int b);

@@ -99,7 +99,7 @@ static int sandbox_require(lua_State *L)
             lua_pushfstring(L, "@%s%s%s", where == 2 ? "lib/" : "", relp, suffixes[s]);
             int st = host_sandbox_loadfile(L, path, lua_tostring(L, -1));
             if (st != LUA_OK) return lua_error(L);
-            lua_pushstring(L, name);
+            lua_pushlstring(L, name, strlen(name));
             lua_call(L, 1, 1);
             if (lua_isnil(L, -1)) {
                 lua_pop(L, 1);
@@ -173,8 +173,8 @@ void host_sandbox_open(lua_State *L, const char *scenario_dir, const char *lib_d
 
     lua_newtable(L);
     lua_setfield(L, LUA_REGISTRYINDEX, LOADED_KEY);
-    lua_pushstring(L, scenario_dir);
-    lua_pushstring(L, lib_dir);
+    lua_pushlstring(L, scenario_dir, strlen(scenario_dir));
+    lua_pushlstring(L, lib_dir, strlen(lib_dir));
     lua_pushcclosure(L, sandbox_require, 2);
     lua_setfield(L, g, "require");
     lua_pop(L, 1);

@@ -19,7 +19,7 @@
 #include "det.h"
 #include "dur.h"
 #include "sandbox.h"
-#include "sim/kernel/invariant.h"
+#include "base/invariant.h"
 #include "value.h"
 
 #define HOOK_STEP 1000
@@ -85,6 +85,7 @@ static void guard_hook(lua_State *L, lua_Debug *ar)
     (void)ar;
     host_scenario_t *s = host_scenario_of(L);
     if (!s->dying) {
+        if (host_alloc_gc_due(&s->alloc)) host_det_collect(L, &s->alloc);
         s->instr_used += HOOK_STEP;
         s->instr_total += HOOK_STEP;
         uint64_t max = s->opts->max_instructions;
@@ -95,7 +96,7 @@ static void guard_hook(lua_State *L, lua_Debug *ar)
         start_dying(s, L, why);
     }
     lua_sethook(L, guard_hook, LUA_MASKCOUNT, 1);
-    lua_pushstring(L, s->fatal_msg);
+    lua_pushlstring(L, s->fatal_msg, strlen(s->fatal_msg));
     lua_error(L);
 }
 
@@ -103,9 +104,10 @@ static int traceback_handler(lua_State *L)
 {
     host_scenario_t *s = host_scenario_of(L);
     if (s->dying) {
-        lua_pushstring(L, s->fatal_msg);
+        lua_pushlstring(L, s->fatal_msg, strlen(s->fatal_msg));
     } else if (lua_type(L, 1) == LUA_TSTRING || lua_type(L, 1) == LUA_TNUMBER) {
-        lua_pushstring(L, lua_tostring(L, 1));
+        lua_pushvalue(L, 1);
+        lua_tolstring(L, -1, NULL); /* numbers become strings */
     } else {
         lua_pushliteral(L, "error object: ");
         host_value_tostring(L, 1);
@@ -150,7 +152,7 @@ static int call_guarded(host_scenario_t *s, int nargs, int nres, bool soft)
     if (st != LUA_OK) {
         if (s->dying) {
             lua_pop(L, 1);
-            lua_pushstring(L, s->fatal_msg);
+            lua_pushlstring(L, s->fatal_msg, strlen(s->fatal_msg));
         } else if (st == LUA_ERRMEM) {
             lua_pop(L, 1);
             lua_pushliteral(L, "out of memory (the host ran out, below --max-memory)");
@@ -285,7 +287,7 @@ static int setup_libs(lua_State *L)
     host_scenario_t *s = host_scenario_of(L);
     const char *dir = lua_tostring(L, 1);
     host_sandbox_open(L, dir, s->opts->lib_dir ? s->opts->lib_dir : "scenarios/lib");
-    host_det_open(L, s->opts->seed, &s->q.now);
+    host_det_open(L, &s->alloc, s->opts->seed, &s->q.now);
     host_simapi_open(L);
     return 0;
 }
@@ -344,7 +346,7 @@ static void fill_result(host_scenario_t *s, host_run_result_t *res)
     jbuf_t m;
     jbuf_init(&m);
     jbuf_printf(&m, "{\"kernel\":{\"events_scheduled\":%" PRIu64 "},\"lua\":{\"instructions\":%" PRIu64
-                ",\"memory_peak_bytes\":%zu}}", s->q.next_seq - 1, s->instr_total, s->alloc.peak);
+                ",\"object_bytes_peak\":%zu}}", s->q.next_seq - 1, s->instr_total, s->alloc.obj_peak);
     res->metrics_json = xstrdup(jbuf_cstr(&m));
     jbuf_deinit(&m);
 }
@@ -380,7 +382,7 @@ void host_scenario_run(const host_run_opts_t *opts, host_run_result_t *res)
     }
     lua_State *L = s->L;
     lua_pushcfunction(L, setup_libs);
-    lua_pushstring(L, dir);
+    lua_pushlstring(L, dir, strlen(dir));
     free(dir);
     if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
         record_error(s, "cannot set up the Lua environment (out of memory)");

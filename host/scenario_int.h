@@ -7,7 +7,7 @@
 #include "alloc.h"
 #include "scenario.h"
 #include "sim/kernel/evq.h"
-#include "sim/kernel/jbuf.h"
+#include "base/jbuf.h"
 #include "sim/kernel/trace.h"
 
 typedef struct host_param {

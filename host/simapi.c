@@ -104,7 +104,7 @@ static int sim_param(lua_State *L)
                                   name, given, name);
             lua_pushboolean(L, b);
         } else {
-            lua_pushstring(L, given);
+            lua_pushlstring(L, given, strlen(given));
         }
         lua_replace(L, 2);
     }
@@ -338,7 +338,7 @@ static int sim_run(lua_State *L)
     int rc = host_scenario_advance(s, end);
     s->unbounded_run = false;
     if (rc != 0) {
-        lua_pushstring(L, jbuf_cstr(&s->err));
+        lua_pushlstring(L, jbuf_cstr(&s->err), s->err.len);
         return lua_error(L);
     }
     return 0;

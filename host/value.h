@@ -9,7 +9,7 @@
 
 #include <lua.h>
 
-#include "sim/kernel/jbuf.h"
+#include "base/jbuf.h"
 
 #define HOST_VALUE_DEPTH 16
 #define HOST_VALUE_MAX (64 * 1024)

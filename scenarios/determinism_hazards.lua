@@ -45,8 +45,24 @@ sim.after("1500ms", function()
   print("os later:", os.time(), os.clock(), os.date("%H:%M:%S"), os.time{year = 2024, month = 2, day = 29, hour = 0})
 end)
 
+-- Table churn with deletions: stock Lua's rehash timing (and so its memory use and collector
+-- pacing) depends on the per-process string-hash seed; identities and GC must not.
+local churn = {}
+for round = 1, 40 do
+  for i = 1, 500 do churn["c" .. round .. "_" .. i] = {i} end
+  for i = 1, 500, 2 do churn["c" .. round .. "_" .. i] = nil end
+end
+local weak = setmetatable({}, {__mode = "k"})
+local finalized = 0
+for i = 1, 2000 do
+  weak[{}] = i
+  setmetatable({}, {__gc = function() finalized = finalized + 1 end})
+end
+local survivors = 0
+for _ in pairs(weak) do survivors = survivors + 1 end
+print("after churn:", tostring({}), "weak survivors", survivors, "finalized", finalized)
 collectgarbage("collect")
-print("gc count:", collectgarbage("count"))
+print("gc count:", collectgarbage("count"), "finalized", finalized)
 
 local co = coroutine.wrap(function() for i = 1, 3 do coroutine.yield(i) end end)
 print("coroutine:", co(), co(), co())

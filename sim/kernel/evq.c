@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "invariant.h"
+#include "base/invariant.h"
 
 #define EVQ_SLOT_BITS 24
 #define EVQ_SLOT_MASK ((UINT64_C(1) << EVQ_SLOT_BITS) - 1)

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "invariant.h"
+#include "base/invariant.h"
 
 #define FNV_OFFSET UINT64_C(0xcbf29ce484222325)
 #define FNV_PRIME UINT64_C(0x100000001b3)

@@ -17,7 +17,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "jbuf.h"
+#include "base/jbuf.h"
 #include "simtime.h"
 
 typedef struct trace {

@@ -22,7 +22,7 @@ static lua_State *new_state(void)
     memset(&alloc, 0, sizeof alloc);
     lua_State *L = lua_newstate(host_alloc_fn, &alloc);
     luaL_openlibs(L);
-    host_det_open(L, 1, &now);
+    host_det_open(L, &alloc, 1, &now);
     return L;
 }
 
@@ -158,7 +158,7 @@ START_TEST(random_seeded_by_run_seed)
     memset(&alloc, 0, sizeof alloc);
     L = lua_newstate(host_alloc_fn, &alloc);
     luaL_openlibs(L);
-    host_det_open(L, 2, &now);
+    host_det_open(L, &alloc, 2, &now);
     const char *c = eval(L, "return tostring(math.random())");
     ck_assert_str_ne(c, "0.39590565699749"); /* seed 1's first draw, see determinism_hazards */
     lua_close(L);

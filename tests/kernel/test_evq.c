@@ -12,7 +12,7 @@
 #include <stdlib.h>
 
 #include "sim/kernel/evq.h"
-#include "sim/kernel/prng.h"
+#include "base/prng.h"
 
 static void nop(void *ctx, uint64_t arg)
 {

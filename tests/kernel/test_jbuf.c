@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/kernel/jbuf.h"
+#include "base/jbuf.h"
 
 /* Declared here for -Wmissing-prototypes; "extern" keeps the line out of the Makefile's
  * suite scan, which matches definitions starting with "Suite *suite_". */

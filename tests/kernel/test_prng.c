@@ -20,7 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "sim/kernel/prng.h"
+#include "base/prng.h"
 
 START_TEST(test_splitmix64_vector)
 {

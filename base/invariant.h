@@ -10,11 +10,11 @@
 
 #include <stdint.h>
 
-#include "simtime.h"
+#include <stdint.h>
 
 /* Context printed on failure; the pointers are borrowed and read only at failure time.
  * Any may be NULL. */
-void sim_invariant_context_set(uint64_t seed, const sim_time_t *now, const uint64_t *events);
+void sim_invariant_context_set(uint64_t seed, const uint64_t *now_ns, const uint64_t *events);
 
 /* Called once, before exiting, on an invariant failure. Replaces any previous cleanup. */
 void sim_invariant_cleanup_set(void (*fn)(void *), void *ctx);

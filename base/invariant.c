@@ -7,15 +7,15 @@
 #include <unistd.h>
 
 static uint64_t ctx_seed;
-static const sim_time_t *ctx_now;
+static const uint64_t *ctx_now;
 static const uint64_t *ctx_events;
 static void (*cleanup_fn)(void *);
 static void *cleanup_ctx;
 
-void sim_invariant_context_set(uint64_t seed, const sim_time_t *now, const uint64_t *events)
+void sim_invariant_context_set(uint64_t seed, const uint64_t *now_ns, const uint64_t *events)
 {
     ctx_seed = seed;
-    ctx_now = now;
+    ctx_now = now_ns;
     ctx_events = events;
 }
 
