@@ -222,22 +222,32 @@ END_TEST
 START_TEST(alloc_limit_and_serials)
 {
     host_alloc_t a = { .limit = 1 << 20 };
-    void *p = host_alloc_fn(&a, NULL, 0, 100);
-    void *q = host_alloc_fn(&a, NULL, 5, 100);
+    void *p = host_alloc_fn(&a, NULL, LUA_TTABLE, 100);   /* a new table object */
+    void *v = host_alloc_fn(&a, NULL, 0, 64);             /* a table part: not an object */
+    void *q = host_alloc_fn(&a, NULL, LUA_TFUNCTION, 100);
+    void *str = host_alloc_fn(&a, NULL, LUA_TSTRING, 30);  /* marked, but no serial */
     ck_assert_uint_eq(host_alloc_serial(p), 1);
+    ck_assert_uint_eq(host_alloc_serial(v), 0);
     ck_assert_uint_eq(host_alloc_serial(q), 2);
-    p = host_alloc_fn(&a, p, 100, 1000);
-    ck_assert_uint_eq(host_alloc_serial(p), 1); /* realloc keeps identity */
-    ck_assert_uint_eq(a.used, 1100);
+    ck_assert_uint_eq(host_alloc_serial(str), 0);
+    ck_assert_uint_eq(a.obj_bytes, 230);                    /* objects only, not the part */
+    v = host_alloc_fn(&a, v, 64, 1000);
+    ck_assert_uint_eq(host_alloc_serial(v), 0);
+    ck_assert_uint_eq(a.obj_bytes, 230);
+    ck_assert_uint_eq(a.used, 1230);
     ck_assert_ptr_null(host_alloc_fn(&a, NULL, 0, 2 << 20));
     ck_assert(a.limit_hit);
     void *g = host_alloc_fn(&a, NULL, 0, 2 << 20); /* grace allowance after the limit */
     ck_assert_ptr_nonnull(g);
     host_alloc_fn(&a, g, 2 << 20, 0);
-    host_alloc_fn(&a, p, 1000, 0);
+    host_alloc_fn(&a, p, 100, 0);
+    host_alloc_fn(&a, v, 1000, 0);
     host_alloc_fn(&a, q, 100, 0);
+    host_alloc_fn(&a, str, 30, 0);
     ck_assert_uint_eq(a.used, 0);
-    ck_assert_uint_eq(a.peak, 1100 + (2 << 20));
+    ck_assert_uint_eq(a.obj_bytes, 0);
+    ck_assert_uint_eq(a.obj_peak, 230);
+    ck_assert_uint_eq(a.peak, 1230 + (2 << 20));
 }
 END_TEST
 
