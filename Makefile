@@ -76,7 +76,8 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/lib.a
 run: all
 	$(BIN)/otpsim run scenarios/quickstart.lua
 
-test: deps-test $(BIN)/otpsim $(BUILD)/tests/run_tests lint
+test: deps-test $(BIN)/otpsim $(BUILD)/tests/run_tests $(BENCH_BIN) lint
+	@for b in $(BENCH_BIN); do $$b --quick > /dev/null || { echo "benchmark $$b --quick failed"; exit 1; }; done
 	OTPSIM_BIN=$(BIN)/otpsim $(BUILD)/tests/run_tests
 
 asan:

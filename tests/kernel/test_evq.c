@@ -3,10 +3,11 @@
  * Proves: events pop in (time, seq) order; seq is assigned at push, starts at 1 and is unique;
  * events pushed at the current instant run FIFO and after heap events already due then;
  * cancellation removes exactly the event named, once, and a stale id (fired, cancelled, or whose
- * slot was reused) never touches a later event; evq_len / evq_peek_time / evq_now stay exact; a
- * push into the past is an invariant failure (exit code 3). The two model tests drive the queue
- * with seeded random pushes, cancels and pops (one at 100k+ pending) and demand the pop order
- * match a naive reference exactly, not merely be sorted. */
+ * slot was reused) never touches a later event; evq_len / evq_peek_time / evq_now stay exact;
+ * evq_advance moves the clock only up to the next pending event; a push into the past (or an
+ * advance past a pending event) is an invariant failure (exit code 3). The two model tests drive
+ * the queue with seeded random pushes, cancels and pops (one at 100k+ pending) and demand the pop
+ * order match a naive reference exactly, not merely be sorted. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -508,6 +509,58 @@ START_TEST(test_push_null_fn_fails)
 }
 END_TEST
 
+START_TEST(test_advance)
+{
+    evq_t q;
+    ck_assert_int_eq(evq_init(&q), 0);
+    evq_push(&q, 100, nop, NULL, 1);
+    evq_push(&q, 300, nop, NULL, 3);
+    evq_advance(&q, 50); /* nothing due before 50 */
+    ck_assert_uint_eq(evq_now(&q), 50);
+    evq_advance(&q, 100); /* up to, not past, a pending event */
+    ck_assert_uint_eq(evq_now(&q), 100);
+    ck_assert_uint_eq(evq_len(&q), 2);
+    /* The event already scheduled for 100 still fires before one pushed at 100 afterwards. */
+    evq_push(&q, 100, nop, NULL, 2);
+    pop_expect(&q, 100, 1);
+    pop_expect(&q, 100, 2);
+    /* Cancelled zero-delay events do not hold the clock back. */
+    evq_id_t z = evq_push(&q, 100, nop, NULL, 9);
+    ck_assert(evq_cancel(&q, z));
+    evq_advance(&q, 200);
+    ck_assert_uint_eq(evq_now(&q), 200);
+    evq_push(&q, 200, nop, NULL, 4);
+    pop_expect(&q, 200, 4);
+    pop_expect(&q, 300, 3);
+    evq_advance(&q, SIM_TIME_MAX); /* empty: any later time */
+    ck_assert_uint_eq(evq_now(&q), SIM_TIME_MAX);
+    pop_expect_empty(&q);
+    evq_deinit(&q);
+}
+END_TEST
+
+START_TEST(test_advance_past_event_fails)
+{
+    unsetenv("OTPSIM_ABORT");
+    ck_assert_ptr_nonnull(freopen("/dev/null", "w", stderr));
+    evq_t q;
+    evq_init(&q);
+    evq_push(&q, 100, nop, NULL, 0);
+    evq_advance(&q, 101);
+}
+END_TEST
+
+START_TEST(test_advance_backwards_fails)
+{
+    unsetenv("OTPSIM_ABORT");
+    ck_assert_ptr_nonnull(freopen("/dev/null", "w", stderr));
+    evq_t q;
+    evq_init(&q);
+    evq_advance(&q, 100);
+    evq_advance(&q, 99);
+}
+END_TEST
+
 /* Declared here for -Wmissing-prototypes; "extern" keeps the line out of the Makefile's
  * suite scan, which matches definitions starting with "Suite *suite_". */
 extern Suite *suite_evq(void);
@@ -547,5 +600,8 @@ Suite *suite_evq(void)
     add_case(s, "model_interleaved", test_model_interleaved, 300);
     add_exit_case(s, "push_in_past_fails", test_push_in_past_fails, 3);
     add_exit_case(s, "push_null_fn_fails", test_push_null_fn_fails, 3);
+    add_case(s, "advance", test_advance, 30);
+    add_exit_case(s, "advance_past_event_fails", test_advance_past_event_fails, 3);
+    add_exit_case(s, "advance_backwards_fails", test_advance_backwards_fails, 3);
     return s;
 }

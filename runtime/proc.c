@@ -1,0 +1,488 @@
+/* proc.c — the process table, spawning, slices (run / end), wake-up and exit.
+ *
+ * Invariants: a process is in exactly one state. WAITING processes are blocked in a receive (or
+ * not yet resumed after a wake); RUNNABLE ones have been handed to the platform (queued = true)
+ * and will be run; RUNNING means rt_proc_run has executed its slice and the platform has not yet
+ * called rt_proc_slice_end. A DEAD process that the platform still holds (queued) stays allocated
+ * until rt_proc_run sees it; otherwise exit frees it at once. Effects of a slice carry the
+ * slice-local time; the outcome of the slice (exit, block, wake) takes effect at its end. */
+#include <lauxlib.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/invariant.h"
+#include "otp.h"
+#include "rt_int.h"
+#include "term.h"
+
+#define HOOK_STEP 200
+#define DEFAULT_QUANTUM_INSTR 100000
+
+static const char RT_KEY = 'r'; /* registry key of the rt_t (light userdata) */
+
+/* ---- small vectors ------------------------------------------------------------------------ */
+void *rt__vec_push(rt_vec_t *v, size_t elem)
+{
+    if (v->len == v->cap) {
+        uint32_t cap = v->cap ? v->cap * 2 : 4;
+        void *p = realloc(v->p, (size_t)cap * elem);
+        SIM_ASSERT(p != NULL);
+        v->p = p;
+        v->cap = cap;
+    }
+    return (char *)v->p + (size_t)v->len++ * elem;
+}
+
+void rt__vec_remove(rt_vec_t *v, size_t elem, uint32_t i)
+{
+    SIM_ASSERT(i < v->len);
+    char *b = v->p;
+    memmove(b + i * elem, b + (i + 1) * elem, (size_t)(v->len - i - 1) * elem);
+    v->len--;
+}
+
+/* ---- identifiers -------------------------------------------------------------------------- */
+int rt_id_format(uint64_t id, char *buf, size_t n)
+{
+    switch (rt_id_tag(id)) {
+    case RT_ID_PID:
+        return snprintf(buf, n, "<%u.%llu.0>", rt_id_node(id), (unsigned long long)rt_id_serial(id));
+    case RT_ID_REF:
+        return snprintf(buf, n, "#Ref<%u.%llu>", rt_id_node(id), (unsigned long long)rt_id_serial(id));
+    default:
+        return snprintf(buf, n, "%s", (void *)(uintptr_t)id == RT_TERM_ANY ? "otp.any" : "<lightuserdata>");
+    }
+}
+
+rt_ref_t rt__make_ref(rt_t *rt, uint32_t node)
+{
+    return rt_id_make(RT_ID_REF, node, rt->next_serial++);
+}
+
+/* ---- lifecycle ---------------------------------------------------------------------------- */
+rt_t *rt_create(const rt_platform_t *plat, lua_State *L)
+{
+    rt_t *rt = calloc(1, sizeof *rt);
+    if (!rt) return NULL;
+    rt->plat = *plat;
+    rt->L = L;
+    rt->next_serial = 1;
+    u64map_init(&rt->procs);
+    u64map_init(&rt->aliases);
+    u64map_init(&rt->timers);
+    jbuf_init(&rt->scratch);
+    lua_pushlightuserdata(L, rt);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &RT_KEY);
+    rt__otp_open(rt, L);
+    return rt;
+}
+
+rt_t *rt__of(lua_State *L)
+{
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &RT_KEY);
+    rt_t *rt = lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    return rt;
+}
+
+static void proc_free(rt_t *rt, rt_proc_t *p);
+
+void rt_destroy(rt_t *rt)
+{
+    for (uint32_t n = 0; n < rt->nnodes; n++) {
+        rt_proc_t *p = rt->nodes[n].first;
+        while (p) {
+            rt_proc_t *next = p->node_next;
+            proc_free(rt, p);
+            free(p);
+            p = next;
+        }
+        strmap_deinit(&rt->nodes[n].names);
+        free(rt->nodes[n].name);
+    }
+    for (size_t i = 0; i < rt->timers.cap; i++) {
+        if (!rt->timers.slots[i].key) continue;
+        rt_timer_t *t = (rt_timer_t *)(uintptr_t)rt->timers.slots[i].val;
+        if (t->msg) rt_msg_free(rt, t->msg);
+        free(t->dest_name);
+        free(t);
+    }
+    free(rt->nodes);
+    u64map_deinit(&rt->procs);
+    u64map_deinit(&rt->aliases);
+    u64map_deinit(&rt->timers);
+    jbuf_deinit(&rt->scratch);
+    free(rt);
+}
+
+uint32_t rt_node_add(rt_t *rt, const char *name, const rt_node_params_t *params)
+{
+    SIM_ASSERT(rt_node_find(rt, name) < 0);
+    SIM_ASSERT(rt->nnodes < (1u << RT_ID_NODE_BITS));
+    if (rt->nnodes == rt->nodes_cap) {
+        uint32_t cap = rt->nodes_cap ? rt->nodes_cap * 2 : 4;
+        rt_node_t *n = realloc(rt->nodes, cap * sizeof *n);
+        SIM_ASSERT(n != NULL);
+        rt->nodes = n;
+        rt->nodes_cap = cap;
+    }
+    rt_node_t *n = &rt->nodes[rt->nnodes];
+    memset(n, 0, sizeof *n);
+    n->name = strdup(name);
+    SIM_ASSERT(n->name != NULL);
+    n->params = *params;
+    strmap_init(&n->names);
+    return rt->nnodes++;
+}
+
+uint32_t rt_node_count(const rt_t *rt) { return rt->nnodes; }
+const char *rt_node_name(const rt_t *rt, uint32_t node) { return node < rt->nnodes ? rt->nodes[node].name : "?"; }
+
+int rt_node_find(const rt_t *rt, const char *name)
+{
+    for (uint32_t i = 0; i < rt->nnodes; i++)
+        if (strcmp(rt->nodes[i].name, name) == 0) return (int)i;
+    return -1;
+}
+
+uint32_t rt_proc_node(const rt_proc_t *p) { return p->node; }
+rt_pid_t rt_proc_pid(const rt_proc_t *p) { return p->pid; }
+rt_proc_t **rt_proc_queue_link(rt_proc_t *p) { return &p->queue_next; }
+size_t rt_proc_count(const rt_t *rt) { return rt->nprocs; }
+
+rt_proc_t *rt__proc_get(const rt_t *rt, rt_pid_t pid)
+{
+    uint64_t v;
+    if (rt_id_tag(pid) != RT_ID_PID || !u64map_get(&rt->procs, pid, &v)) return NULL;
+    return (rt_proc_t *)(uintptr_t)v;
+}
+
+bool rt_is_alive(const rt_t *rt, rt_pid_t pid) { return rt__proc_get(rt, pid) != NULL; }
+
+rt_time_t rt__now(const rt_t *rt)
+{
+    if (rt->current) return rt->current->slice_start + rt->current->cpu;
+    return rt->plat.now(rt->plat.ctx);
+}
+
+/* ---- the instruction hook: CPU charging and preemption -------------------------------------- */
+static void proc_hook(lua_State *L, lua_Debug *ar)
+{
+    (void)ar;
+    rt_t *rt = rt__of(L);
+    rt_proc_t *p = rt->current;
+    if (rt->plat.tick) rt->plat.tick(rt->plat.ctx, L);
+    if (!p) return;
+    const rt_node_params_t *np = &rt->nodes[p->node].params;
+    p->slice_instr += HOOK_STEP;
+    p->reductions += HOOK_STEP;
+    p->cpu += (rt_time_t)HOOK_STEP * np->instr_ns;
+    uint64_t max_instr = np->instr_ns ? np->quantum_ns / np->instr_ns : DEFAULT_QUANTUM_INSTR;
+    if (max_instr == 0) max_instr = 1;
+    if ((p->cpu >= np->quantum_ns || p->slice_instr >= max_instr) && L == p->co && lua_isyieldable(L)) {
+        if (p->cpu < np->quantum_ns) p->cpu = np->quantum_ns; /* reductions used up: a full quantum */
+        p->yield = RT_Y_PREEMPT;
+        lua_yield(L, 0);
+    }
+}
+
+/* ---- spawn -------------------------------------------------------------------------------- */
+static rt_proc_t *proc_new(rt_t *rt, uint32_t node)
+{
+    SIM_ASSERT(node < rt->nnodes);
+    rt_proc_t *p = calloc(1, sizeof *p);
+    SIM_ASSERT(p != NULL);
+    p->pid = rt_id_make(RT_ID_PID, node, rt->next_serial++);
+    p->node = node;
+    p->state = RT_P_RUNNABLE;
+    p->mb_tail = &p->mb_head;
+    p->co_ref = LUA_NOREF;
+    p->started_at = rt__now(rt);
+    SIM_ASSERT(u64map_put(&rt->procs, p->pid, (uint64_t)(uintptr_t)p) == 0);
+    rt_node_t *n = &rt->nodes[node];
+    p->node_prev = n->last;
+    if (n->last) n->last->node_next = p;
+    else n->first = p;
+    n->last = p;
+    n->nprocs++;
+    rt->nprocs++;
+    return p;
+}
+
+/* Makes a new process runnable at the current (slice-local) time. */
+static void make_ready(rt_t *rt, rt_proc_t *p)
+{
+    p->queued = true;
+    rt_time_t at = rt__now(rt);
+    if (rt->current && at > rt->plat.now(rt->plat.ctx)) {
+        rt_timer_t *t = calloc(1, sizeof *t);
+        SIM_ASSERT(t != NULL);
+        t->kind = RT_T_READY;
+        t->owner = p->pid;
+        t->at = at;
+        uint64_t id = rt__make_ref(rt, p->node);
+        SIM_ASSERT(u64map_put(&rt->timers, id, (uint64_t)(uintptr_t)t) == 0);
+        t->handle = rt->plat.timer_start(rt->plat.ctx, at, id);
+        return;
+    }
+    rt->plat.ready(rt->plat.ctx, p);
+}
+
+rt_pid_t rt_spawn_lua(rt_t *rt, lua_State *L, uint32_t node, int fn_idx, int nargs)
+{
+    fn_idx = lua_absindex(L, fn_idx);
+    luaL_checktype(L, fn_idx, LUA_TFUNCTION);
+    if (node >= rt->nnodes) luaL_error(L, "spawn: no such node");
+    /* Copy the arguments first, so a bad one leaves no half-made process. The boundaries live
+     * in a userdata so that an error raised here leaks nothing. */
+    jbuf_t *b = &rt->scratch;
+    jbuf_reset(b);
+    bool has_refs = false;
+    uint32_t *ends = lua_newuserdatauv(L, sizeof(uint32_t) * (size_t)(nargs + 1), 0);
+    ends[0] = 0;
+    for (int i = 1; i <= nargs; i++) {
+        const char *err;
+        if (rt_term_encode(L, fn_idx + i, b, &has_refs, &err) != 0) {
+            if (has_refs) rt_term_release(L, (const uint8_t *)b->p, (uint32_t)b->len);
+            luaL_error(L, "spawn: argument %d cannot be copied: %s", i, err);
+        }
+        ends[i] = (uint32_t)b->len;
+    }
+    lua_State *co = lua_newthread(L);
+    lua_pushvalue(L, fn_idx);
+    lua_xmove(L, co, 1);
+    for (int i = 1; i <= nargs; i++)
+        rt_term_decode(co, (const uint8_t *)b->p + ends[i - 1], ends[i] - ends[i - 1]);
+    if (has_refs) rt_term_release(L, (const uint8_t *)b->p, (uint32_t)b->len);
+    int co_ref = luaL_ref(L, LUA_REGISTRYINDEX); /* pops the thread */
+    lua_pop(L, 1);                               /* ends */
+    rt_proc_t *p = proc_new(rt, node);
+    p->co = co;
+    p->co_ref = co_ref;
+    p->start_nargs = nargs;
+    lua_sethook(co, proc_hook, LUA_MASKCOUNT, HOOK_STEP);
+    rt_pid_t parent = rt->current ? rt->current->pid : 0;
+    rt->plat.trace_begin(rt->plat.ctx, rt__now(rt), "spawn");
+    rt->plat.trace_str(rt->plat.ctx, "node", rt->nodes[node].name, strlen(rt->nodes[node].name));
+    rt__trace_pid(rt, "pid", p->pid);
+    if (parent) rt__trace_pid(rt, "parent", parent);
+    rt->plat.trace_end(rt->plat.ctx);
+    make_ready(rt, p);
+    return p->pid;
+}
+
+/* ---- slices ------------------------------------------------------------------------------- */
+static void set_exit_reason_from_error(rt_t *rt, rt_proc_t *p)
+{
+    lua_State *co = p->co, *L = rt->L;
+    jbuf_t *b = &rt->scratch;
+    jbuf_reset(b);
+    bool has_refs = false;
+    const char *err;
+    /* otp.exit(reason) raises {[marker] = true, reason = r} */
+    lua_rawgeti(L, LUA_REGISTRYINDEX, rt->exit_marker_ref);
+    lua_xmove(L, co, 1);
+    bool is_exit = lua_istable(co, -2) && lua_rawget(co, -2) != LUA_TNIL;
+    lua_pop(co, 1);
+    if (is_exit) {
+        lua_getfield(co, -1, "reason");
+        if (rt_term_encode(co, -1, b, &has_refs, &err) != 0) rt_tb_str(b, "bad_exit_reason");
+        lua_pop(co, 1);
+    } else {
+        /* {error_value, traceback} as Erlang's {Reason, Stack} */
+        luaL_traceback(L, co, NULL, 0);
+        lua_createtable(L, 2, 0);
+        lua_pushvalue(co, -1);
+        lua_xmove(co, L, 1);
+        if (lua_type(L, -1) == LUA_TTABLE || lua_type(L, -1) == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER ||
+            lua_type(L, -1) == LUA_TBOOLEAN || lua_type(L, -1) == LUA_TLIGHTUSERDATA)
+            ;
+        else {
+            lua_pop(L, 1);
+            lua_pushstring(L, "error object");
+        }
+        lua_rawseti(L, -2, 1);
+        lua_pushvalue(L, -2);
+        lua_rawseti(L, -2, 2);
+        if (rt_term_encode(L, -1, b, &has_refs, &err) != 0) {
+            /* an unencodable error value: keep its text */
+            lua_rawgeti(L, -1, 1);
+            lua_pushstring(L, luaL_tolstring(L, -1, NULL));
+            lua_rawseti(L, -4, 1);
+            lua_pop(L, 2);
+            jbuf_reset(b);
+            has_refs = false;
+            SIM_ASSERT(rt_term_encode(L, -1, b, &has_refs, &err) == 0);
+        }
+        lua_pop(L, 2);
+    }
+    p->exit_reason = rt__msg_new(rt, RT_SIG_EXIT, p->pid, 0, b, has_refs);
+    p->exited = true;
+}
+
+rt_time_t rt_proc_run(rt_t *rt, rt_proc_t *p, rt_time_t now)
+{
+    SIM_ASSERT(p->queued);
+    p->queued = false;
+    if (p->state == RT_P_DEAD) { /* exited while queued */
+        free(p);
+        return 0;
+    }
+    SIM_ASSERT(p->state == RT_P_RUNNABLE);
+    SIM_ASSERT(rt->current == NULL);
+    p->state = RT_P_RUNNING;
+    p->slice_start = now;
+    p->cpu = 0;
+    p->slice_instr = 0;
+    p->yield = RT_Y_NONE;
+    p->woken = false;
+    const rt_node_params_t *np = &rt->nodes[p->node].params;
+    if (p->work_left) {
+        rt_time_t burn = p->work_left < np->quantum_ns ? p->work_left : np->quantum_ns;
+        p->cpu += burn;
+        p->work_left -= burn;
+        if (p->work_left) {
+            p->yield = RT_Y_WORK;
+            return p->cpu;
+        }
+    }
+    rt->current = p;
+    int nargs = p->started ? 0 : p->start_nargs;
+    p->started = true;
+    int nres = 0;
+    int st = lua_resume(p->co, NULL, nargs, &nres);
+    rt->current = NULL;
+    if (st == LUA_YIELD) {
+        lua_pop(p->co, nres);
+        if (p->yield == RT_Y_NONE) p->yield = RT_Y_PREEMPT; /* a bare coroutine.yield() */
+    } else if (st == LUA_OK) {
+        jbuf_t *b = &rt->scratch;
+        jbuf_reset(b);
+        rt_tb_str(b, "normal");
+        p->exit_reason = rt__msg_new(rt, RT_SIG_EXIT, p->pid, 0, b, false);
+        p->exited = true;
+    } else {
+        set_exit_reason_from_error(rt, p);
+    }
+    return p->cpu;
+}
+
+bool rt_proc_slice_end(rt_t *rt, rt_proc_t *p)
+{
+    SIM_ASSERT(p->state == RT_P_RUNNING);
+    if (p->pending_exit) {
+        if (p->exit_reason) rt_msg_free(rt, p->exit_reason);
+        p->exit_reason = NULL;
+        rt_msg_t *r = p->pending_exit;
+        p->pending_exit = NULL;
+        rt__proc_exit(rt, p, r);
+        return false;
+    }
+    if (p->exited) {
+        rt_msg_t *r = p->exit_reason;
+        p->exit_reason = NULL;
+        rt__proc_exit(rt, p, r);
+        return false;
+    }
+    if (p->yield == RT_Y_BLOCK && !p->woken && !p->timed_out) {
+        p->state = RT_P_WAITING;
+        return false;
+    }
+    p->state = RT_P_RUNNABLE;
+    p->queued = true;
+    return true;
+}
+
+void rt__proc_wake(rt_t *rt, rt_proc_t *p)
+{
+    if (p->state == RT_P_WAITING) {
+        p->state = RT_P_RUNNABLE;
+        p->queued = true;
+        rt->plat.ready(rt->plat.ctx, p);
+    } else if (p->state == RT_P_RUNNING) {
+        p->woken = true;
+    }
+}
+
+/* ---- exit --------------------------------------------------------------------------------- */
+static void mailbox_free(rt_t *rt, rt_proc_t *p)
+{
+    rt_msg_t *m = p->mb_head;
+    while (m) {
+        rt_msg_t *next = m->next;
+        rt_msg_free(rt, m);
+        m = next;
+    }
+    p->mb_head = NULL;
+    p->mb_tail = &p->mb_head;
+    p->mb_len = 0;
+    p->mb_bytes = 0;
+}
+
+/* Releases everything but the struct itself. */
+static void proc_free(rt_t *rt, rt_proc_t *p)
+{
+    mailbox_free(rt, p);
+    if (p->pattern) rt_msg_free(rt, p->pattern);
+    if (p->exit_reason) rt_msg_free(rt, p->exit_reason);
+    if (p->pending_exit) rt_msg_free(rt, p->pending_exit);
+    p->pattern = p->exit_reason = p->pending_exit = NULL;
+    rt_mon_t *mo = p->mons_out.p;
+    for (uint32_t i = 0; i < p->mons_out.len; i++) free(mo[i].name);
+    free(p->links.p);
+    free(p->mons_out.p);
+    free(p->mons_in.p);
+    free(p->name);
+    p->links = p->mons_out = p->mons_in = (rt_vec_t){ 0 };
+    p->name = NULL;
+    if (p->co_ref != LUA_NOREF) luaL_unref(rt->L, LUA_REGISTRYINDEX, p->co_ref);
+    p->co_ref = LUA_NOREF;
+    p->co = NULL;
+}
+
+void rt__proc_exit(rt_t *rt, rt_proc_t *p, rt_msg_t *reason)
+{
+    SIM_ASSERT(p->state != RT_P_DEAD);
+    SIM_ASSERT(rt->current != p);
+    rt->plat.trace_begin(rt->plat.ctx, rt__now(rt), "exit");
+    rt__trace_pid(rt, "pid", p->pid);
+    rt__trace_term(rt, "reason", reason->data, reason->len);
+    rt->plat.trace_end(rt->plat.ctx);
+    /* names (and aliases) first: a process that sees EXIT or DOWN can re-register at once */
+    rt__name_release(rt, p);
+    if (p->recv_timer) rt__timer_cancel(rt, p->recv_timer);
+    p->recv_timer = 0;
+    rt_pid_t *links = p->links.p;
+    for (uint32_t i = 0; i < p->links.len; i++)
+        rt__send_exit(rt, p->pid, links[i], reason->data, reason->len, true);
+    rt_mon_t *mo = p->mons_out.p;
+    for (uint32_t i = 0; i < p->mons_out.len; i++) {
+        u64map_del(&rt->aliases, mo[i].ref);
+        if (mo[i].pid) {
+            rt_msg_t *d = rt__msg_new(rt, RT_SIG_DEMONITOR, p->pid, mo[i].pid, NULL, false);
+            d->ref = mo[i].ref;
+            rt__post(rt, d);
+        }
+    }
+    rt_mon_t *mi = p->mons_in.p;
+    for (uint32_t i = 0; i < p->mons_in.len; i++) {
+        jbuf_t *b = &rt->scratch;
+        jbuf_reset(b);
+        rt_tb_raw(b, reason->data, reason->len);
+        rt_msg_t *d = rt__msg_new(rt, RT_SIG_DOWN, p->pid, mi[i].pid, b, false);
+        d->ref = mi[i].ref;
+        rt__post(rt, d);
+    }
+    rt_msg_free(rt, reason);
+    proc_free(rt, p);
+    rt_node_t *n = &rt->nodes[p->node];
+    if (p->node_prev) p->node_prev->node_next = p->node_next;
+    else n->first = p->node_next;
+    if (p->node_next) p->node_next->node_prev = p->node_prev;
+    else n->last = p->node_prev;
+    n->nprocs--;
+    rt->nprocs--;
+    u64map_del(&rt->procs, p->pid);
+    p->state = RT_P_DEAD;
+    if (!p->queued) free(p);
+}

@@ -1,0 +1,130 @@
+/* rt.h — the actor runtime: processes, mailboxes, signals, links, monitors, names, timers.
+ *
+ * The runtime is real: it implements Erlang/OTP 25's process semantics (shared/docs/
+ * otp-semantics.md §1) and knows nothing of the simulator. It reaches time, timers, signal
+ * transport between nodes, CPU scheduling, randomness and the trace only through the platform
+ * interface below; sim/ implements it with a virtual clock, a wall-clock implementation could
+ * implement it with real ones.
+ *
+ * Execution model. A process runs in slices. The platform decides *when* (cores, run queues)
+ * and calls rt_proc_run; the runtime runs the process's code until it blocks (receive, sleep),
+ * has used its quantum (preemption, like BEAM's reductions), or exits, and returns the virtual
+ * CPU time the slice consumed. Everything the process does in the slice (sends, spawns, links,
+ * timers) is stamped with the slice-local time start + CPU-so-far. The platform keeps the core
+ * busy for that long and then calls rt_proc_slice_end, where the slice's outcome takes effect
+ * (an exit, a wake-up that arrived meanwhile, a pending exit signal). Signals travel as rt_msg_t
+ * values handed to the platform (post) and back (rt_deliver) when they arrive.
+ *
+ * Ownership: the runtime owns processes and messages; the platform borrows rt_proc_t pointers
+ * between rt_proc_ready and rt_proc_run, and owns a posted rt_msg_t until it hands it back to
+ * rt_deliver (or frees it with rt_msg_free if it is lost in transit). */
+#ifndef RT_RT_H
+#define RT_RT_H
+
+#include <lua.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef uint64_t rt_time_t;  /* nanoseconds */
+typedef uint64_t rt_pid_t;   /* 0 = none; see rt_id_* */
+typedef uint64_t rt_ref_t;
+
+typedef struct rt rt_t;
+typedef struct rt_proc rt_proc_t;
+typedef struct rt_msg rt_msg_t;
+
+/* ---- identifiers: pids and refs are tagged 64-bit values, usable as Lua light userdata ---- */
+#define RT_ID_PID 1u
+#define RT_ID_REF 2u
+#define RT_ID_NODE_BITS 18
+#define RT_ID_SERIAL_BITS 44
+static inline uint64_t rt_id_make(unsigned tag, uint32_t node, uint64_t serial)
+{
+    return ((uint64_t)tag << 62) | ((uint64_t)node << RT_ID_SERIAL_BITS) | serial;
+}
+static inline unsigned rt_id_tag(uint64_t id) { return (unsigned)(id >> 62); }
+static inline uint32_t rt_id_node(uint64_t id) { return (uint32_t)((id >> RT_ID_SERIAL_BITS) & ((1u << RT_ID_NODE_BITS) - 1)); }
+static inline uint64_t rt_id_serial(uint64_t id) { return id & ((UINT64_C(1) << RT_ID_SERIAL_BITS) - 1); }
+/* "<0.42.0>" for pids, "#Ref<0.7>" for refs. Returns the length written (at most n - 1). */
+int rt_id_format(uint64_t id, char *buf, size_t n);
+
+/* ---- the platform interface ------------------------------------------------------------- */
+typedef struct rt_platform {
+    void *ctx;
+    /* Time now, outside any slice. */
+    rt_time_t (*now)(void *ctx);
+    /* Calls rt_timer_fire(rt, cookie) at time `at`; returns a handle for timer_cancel. */
+    uint64_t (*timer_start)(void *ctx, rt_time_t at, uint64_t cookie);
+    void (*timer_cancel)(void *ctx, uint64_t handle);
+    /* Transports a signal sent at `at` from node `from` to node `to`; the platform calls
+     * rt_deliver(rt, m) when (and if) it arrives. Per (from, to) pair, signals must arrive in
+     * the order they were posted. */
+    void (*post)(void *ctx, rt_time_t at, uint32_t from, uint32_t to, rt_msg_t *m);
+    /* Process p became runnable: call rt_proc_run(rt, p) when one of its node's cores is free. */
+    void (*ready)(void *ctx, rt_proc_t *p);
+    /* A 64-bit random draw from the runtime's own stream (seeded choices). */
+    uint64_t (*random)(void *ctx);
+    /* Called from process threads every few hundred instructions (the host collects garbage at
+     * deterministic points here). May be NULL. */
+    void (*tick)(void *ctx, lua_State *L);
+    /* The trace: one event = begin, fields, end (see sim/kernel/trace.h for the format). */
+    void (*trace_begin)(void *ctx, rt_time_t t, const char *kind);
+    void (*trace_u64)(void *ctx, const char *key, uint64_t v);
+    void (*trace_str)(void *ctx, const char *key, const char *s, size_t n);
+    void (*trace_end)(void *ctx);
+} rt_platform_t;
+
+/* Per-node scheduling parameters the runtime needs to slice processes. */
+typedef struct rt_node_params {
+    rt_time_t quantum_ns;     /* CPU time a process may use before it is preempted */
+    uint32_t instr_ns;        /* virtual CPU time per Lua instruction (0 = free) */
+} rt_node_params_t;
+
+/* ---- lifecycle ------------------------------------------------------------------------------ */
+
+/* Creates a runtime on the Lua state L (borrowed; the runtime creates process threads in it and
+ * installs the `otp` module as a global). plat is copied. Returns NULL when out of memory. */
+rt_t *rt_create(const rt_platform_t *plat, lua_State *L);
+/* Frees every process and message. L must still be open. */
+void rt_destroy(rt_t *rt);
+
+/* Adds a node; returns its index (0, 1, ...). Names are unique (asserted). */
+uint32_t rt_node_add(rt_t *rt, const char *name, const rt_node_params_t *params);
+uint32_t rt_node_count(const rt_t *rt);
+const char *rt_node_name(const rt_t *rt, uint32_t node);
+/* Index of the node named `name`, or -1. */
+int rt_node_find(const rt_t *rt, const char *name);
+
+/* ---- entry points for the platform ------------------------------------------------------- */
+
+/* Runs one slice of p at time `now` (p was handed to ready()). Returns the CPU time used. */
+rt_time_t rt_proc_run(rt_t *rt, rt_proc_t *p, rt_time_t now);
+/* The slice started by rt_proc_run has ended (its CPU time has passed). Returns true if p is
+ * runnable again (preempted, more work, or woken meanwhile): the platform queues it again. */
+bool rt_proc_slice_end(rt_t *rt, rt_proc_t *p);
+void rt_timer_fire(rt_t *rt, uint64_t cookie);
+void rt_deliver(rt_t *rt, rt_msg_t *m);
+void rt_msg_free(rt_t *rt, rt_msg_t *m);
+
+/* The node a process lives on, and its pid. */
+uint32_t rt_proc_node(const rt_proc_t *p);
+rt_pid_t rt_proc_pid(const rt_proc_t *p);
+/* Opaque link for the platform's run queues. */
+rt_proc_t **rt_proc_queue_link(rt_proc_t *p);
+
+/* ---- operations for the scenario host ----------------------------------------------------- */
+
+/* Spawns a Lua process on `node` running the function at stack index fn_idx with the nargs
+ * values after it as arguments (copied). Returns the pid. Raises a Lua error on bad arguments. */
+rt_pid_t rt_spawn_lua(rt_t *rt, lua_State *L, uint32_t node, int fn_idx, int nargs);
+/* Sends an exit signal with the reason at stack index idx to pid, as exit/2 from outside any
+ * process. Returns false if pid is not alive. */
+bool rt_exit_signal_from_outside(rt_t *rt, lua_State *L, rt_pid_t pid, int reason_idx);
+/* Pid registered as `name` on node, or 0. */
+rt_pid_t rt_whereis(const rt_t *rt, uint32_t node, const char *name);
+bool rt_is_alive(const rt_t *rt, rt_pid_t pid);
+/* Number of processes alive, in all nodes or on one. */
+size_t rt_proc_count(const rt_t *rt);
+
+#endif
