@@ -35,7 +35,7 @@ void host_scenario_cleanup_on_signal(void)
 static void invariant_cleanup(void *ctx)
 {
     host_scenario_t *s = ctx;
-    trace_abandon(&s->tr);
+    trace_abandon(&s->w.tr);
     signal_tmp_path[0] = 0;
 }
 
@@ -128,9 +128,9 @@ static void record_error(host_scenario_t *s, const char *msg)
     s->failed = true;
     jbuf_reset(&s->err);
     jbuf_puts(&s->err, msg);
-    trace_begin(&s->tr, evq_now(&s->q), "error");
-    trace_str(&s->tr, "text", msg);
-    trace_end(&s->tr);
+    trace_begin(&s->w.tr, evq_now(&s->w.q), "error");
+    trace_str(&s->w.tr, "text", msg);
+    trace_end(&s->w.tr);
 }
 
 /* Calls the function below nargs arguments on the stack with a fresh budget. Returns the pcall
@@ -176,7 +176,7 @@ static void timer_release(host_scenario_t *s, host_timer_t *t)
 void host_scenario_cancel_timer(host_scenario_t *s, size_t t)
 {
     if (!s->timers[t].active) return;
-    evq_cancel(&s->q, s->timers[t].ev);
+    evq_cancel(&s->w.q, s->timers[t].ev);
     s->timers[t].ev = 0;
     timer_release(s, &s->timers[t]);
 }
@@ -187,7 +187,7 @@ static void timer_fire(void *ctx, uint64_t arg)
     host_timer_t *t = &s->timers[arg];
     SIM_ASSERT(t->active);
     t->ev = 0;
-    sim_time_t now = evq_now(&s->q);
+    sim_time_t now = evq_now(&s->w.q);
     if (t->remaining != UINT64_MAX) t->remaining--;
     lua_rawgeti(s->L, LUA_REGISTRYINDEX, t->fn_ref);
     if (t->interval && t->remaining > 0 && now <= SIM_TIME_MAX - t->interval &&
@@ -195,10 +195,10 @@ static void timer_fire(void *ctx, uint64_t arg)
         host_scenario_arm_timer(s, arg, now + t->interval);
     else
         timer_release(s, t);
-    trace_begin(&s->tr, now, "timer");
-    trace_u64(&s->tr, "timer", arg + 1);
-    trace_str(&s->tr, "fn", t->where);
-    trace_end(&s->tr);
+    trace_begin(&s->w.tr, now, "timer");
+    trace_u64(&s->w.tr, "timer", arg + 1);
+    trace_str(&s->w.tr, "fn", t->where);
+    trace_end(&s->w.tr);
     if (call_guarded(s, 0, 1, false) != LUA_OK) {
         lua_pop(s->L, 1);
         return;
@@ -210,7 +210,7 @@ static void timer_fire(void *ctx, uint64_t arg)
 
 void host_scenario_arm_timer(host_scenario_t *s, size_t t, sim_time_t at)
 {
-    evq_id_t id = evq_push(&s->q, at, timer_fire, s, t);
+    evq_id_t id = evq_push(&s->w.q, at, timer_fire, s, t);
     if (!id) luaL_error(s->L, "out of memory scheduling a timer");
     s->timers[t].ev = id;
 }
@@ -218,9 +218,15 @@ void host_scenario_arm_timer(host_scenario_t *s, size_t t, sim_time_t at)
 int host_scenario_advance(host_scenario_t *s, sim_time_t end)
 {
     evq_event_t ev;
-    while (!s->failed && evq_peek_time(&s->q) <= end && evq_pop(&s->q, &ev)) ev.fn(ev.ctx, ev.arg);
+    while (!s->failed && evq_peek_time(&s->w.q) <= end && evq_pop(&s->w.q, &ev)) {
+        ev.fn(ev.ctx, ev.arg);
+        if (s->alloc.limit_hit && !s->failed) {
+            if (!s->dying) memory_limit_hit(s);
+            record_error(s, s->fatal_msg);
+        }
+    }
     if (s->failed) return -1;
-    if (end != SIM_TIME_MAX && end > evq_now(&s->q)) evq_advance(&s->q, end);
+    if (end != SIM_TIME_MAX && end > evq_now(&s->w.q)) evq_advance(&s->w.q, end);
     return 0;
 }
 
@@ -249,10 +255,10 @@ void host_scenario_check_sets(host_scenario_t *s)
 
 void host_scenario_print(host_scenario_t *s, const char *text, size_t n)
 {
-    sim_time_t now = evq_now(&s->q);
-    trace_begin(&s->tr, now, "print");
-    trace_strn(&s->tr, "text", text, n);
-    trace_end(&s->tr);
+    sim_time_t now = evq_now(&s->w.q);
+    trace_begin(&s->w.tr, now, "print");
+    trace_strn(&s->w.tr, "text", text, n);
+    trace_end(&s->w.tr);
     if (!s->opts->quiet && s->opts->out)
         fprintf(s->opts->out, "[%" PRIu64 ".%06" PRIu64 "s] %.*s\n", now / SIM_TIME_S,
                 (now % SIM_TIME_S) / SIM_TIME_US, (int)n, text);
@@ -282,12 +288,23 @@ static int open_state(host_scenario_t *s)
     return 0;
 }
 
+/* Called from process threads every few hundred instructions: deterministic collections, and
+ * the memory limit (a process cannot catch it: the run stops). */
+static void process_tick(void *ctx, lua_State *L)
+{
+    host_scenario_t *s = ctx;
+    if (host_alloc_gc_due(&s->alloc)) host_det_collect(L, &s->alloc);
+}
+
 static int setup_libs(lua_State *L)
 {
     host_scenario_t *s = host_scenario_of(L);
     const char *dir = lua_tostring(L, 1);
     host_sandbox_open(L, dir, s->opts->lib_dir ? s->opts->lib_dir : "scenarios/lib");
-    host_det_open(L, &s->alloc, s->opts->seed, &s->q.now);
+    host_det_open(L, &s->alloc, s->opts->seed, &s->w.q.now);
+    if (sim_world_start_runtime(&s->w, L) != 0) luaL_error(L, "out of memory");
+    s->w.tick = process_tick;
+    s->w.tick_ctx = s;
     host_simapi_open(L);
     return 0;
 }
@@ -325,11 +342,11 @@ static void run_checks(host_scenario_t *s, host_run_result_t *res)
             c->detail = xstrdup(lua_tostring(L, -1));
         }
         lua_settop(L, top);
-        trace_begin(&s->tr, evq_now(&s->q), "check");
-        trace_str(&s->tr, "name", c->name);
-        trace_bool(&s->tr, "ok", c->ok);
-        trace_str(&s->tr, "detail", c->detail);
-        trace_end(&s->tr);
+        trace_begin(&s->w.tr, evq_now(&s->w.q), "check");
+        trace_str(&s->w.tr, "name", c->name);
+        trace_bool(&s->w.tr, "ok", c->ok);
+        trace_str(&s->w.tr, "detail", c->detail);
+        trace_end(&s->w.tr);
     }
 }
 
@@ -342,11 +359,11 @@ static void fill_result(host_scenario_t *s, host_run_result_t *res)
         res->params[i].json = xstrdup(s->params[i].json);
     }
     res->nparams = s->nparams;
-    res->sim_time = evq_now(&s->q);
+    res->sim_time = evq_now(&s->w.q);
     jbuf_t m;
     jbuf_init(&m);
     jbuf_printf(&m, "{\"kernel\":{\"events_scheduled\":%" PRIu64 "},\"lua\":{\"instructions\":%" PRIu64
-                ",\"object_bytes_peak\":%zu}}", s->q.next_seq - 1, s->instr_total, s->alloc.obj_peak);
+                ",\"object_bytes_peak\":%zu}}", s->w.q.next_seq - 1, s->instr_total, s->alloc.obj_peak);
     res->metrics_json = xstrdup(jbuf_cstr(&m));
     jbuf_deinit(&m);
 }
@@ -362,16 +379,15 @@ void host_scenario_run(const host_run_opts_t *opts, host_run_result_t *res)
     jbuf_init(&s->err_detail);
     s->set_used = calloc(opts->nsets + 1, sizeof *s->set_used);
     SIM_ASSERT(s->set_used != NULL);
-    SIM_ASSERT(evq_init(&s->q) == 0);
-    if (trace_init(&s->tr, opts->trace_path) != 0) {
+    if (sim_world_init(&s->w, opts->seed, opts->trace_path) != 0) {
         jbuf_printf(&s->err, "cannot write trace %s: %s", opts->trace_path, strerror(errno));
         res->exit_code = HOST_EXIT_USAGE;
         res->error_at_start = true;
-        SIM_ASSERT(trace_init(&s->tr, NULL) == 0);
+        SIM_ASSERT(sim_world_init(&s->w, opts->seed, NULL) == 0);
         goto done;
     }
-    if (trace_tmp_path(&s->tr)) snprintf(signal_tmp_path, sizeof signal_tmp_path, "%s", trace_tmp_path(&s->tr));
-    sim_invariant_context_set(opts->seed, &s->q.now, &s->tr.events);
+    if (trace_tmp_path(&s->w.tr)) snprintf(signal_tmp_path, sizeof signal_tmp_path, "%s", trace_tmp_path(&s->w.tr));
+    sim_invariant_context_set(opts->seed, &s->w.q.now, &s->w.tr.events);
     sim_invariant_cleanup_set(invariant_cleanup, s);
 
     char *dir = dir_of(opts->path);
@@ -425,19 +441,22 @@ done:
         for (size_t i = 0; i < res->nchecks; i++)
             if (!res->checks[i].ok) res->exit_code = HOST_EXIT_CHECK_FAILED;
     }
-    trace_begin(&s->tr, evq_now(&s->q), "end");
-    trace_str(&s->tr, "status", res->exit_code == 0 ? "pass" : res->exit_code == 1 ? "fail" : "error");
-    trace_end(&s->tr);
+    trace_begin(&s->w.tr, evq_now(&s->w.q), "end");
+    trace_str(&s->w.tr, "status", res->exit_code == 0 ? "pass" : res->exit_code == 1 ? "fail" : "error");
+    trace_end(&s->w.tr);
     fill_result(s, res);
-    res->trace_hash = trace_hash(&s->tr);
-    res->events = trace_events(&s->tr);
+    res->trace_hash = trace_hash(&s->w.tr);
+    res->events = trace_events(&s->w.tr);
     if (s->L) {
         s->dying = false;
         s->instr_used = 0;
+        sim_world_deinit(&s->w); /* the runtime first: it holds registry references */
         lua_close(s->L);
+    } else {
+        sim_world_deinit(&s->w);
     }
     sim_invariant_cleanup_set(NULL, NULL);
-    if (trace_commit(&s->tr) != 0 && opts->trace_path) {
+    if (trace_commit(&s->w.tr) != 0 && opts->trace_path) {
         free(res->error);
         res->error = malloc(4200);
         SIM_ASSERT(res->error != NULL);
@@ -457,7 +476,6 @@ done:
     free(s->set_used);
     jbuf_deinit(&s->err);
     jbuf_deinit(&s->err_detail);
-    evq_deinit(&s->q);
     free(s);
 }
 

@@ -6,9 +6,8 @@
 
 #include "alloc.h"
 #include "scenario.h"
-#include "sim/kernel/evq.h"
 #include "base/jbuf.h"
-#include "sim/kernel/trace.h"
+#include "sim/world.h"
 
 typedef struct host_param {
     char *name;
@@ -30,8 +29,7 @@ typedef struct host_timer {
 typedef struct host_scenario {
     lua_State *L;
     host_alloc_t alloc;
-    evq_t q;
-    trace_t tr;
+    sim_world_t w;              /* clock, events, trace, nodes, runtime */
     const host_run_opts_t *opts;
     uint64_t next_udata_id;
 

@@ -9,6 +9,7 @@
 
 #include "dur.h"
 #include "det.h"
+#include "runtime/rt.h"
 #include "scenario_int.h"
 #include "value.h"
 
@@ -168,7 +169,7 @@ static void push_timer(lua_State *L, host_scenario_t *s, int fn, sim_time_t at, 
     host_scenario_arm_timer(s, h->index, at);
 }
 
-static sim_time_t now_of(host_scenario_t *s) { return evq_now(&s->q); }
+static sim_time_t now_of(host_scenario_t *s) { return evq_now(&s->w.q); }
 
 static int sim_at(lua_State *L)
 {
@@ -344,6 +345,92 @@ static int sim_run(lua_State *L)
     return 0;
 }
 
+/* ---- nodes and processes ---------------------------------------------------------------- */
+
+static int sim_node(lua_State *L)
+{
+    static const char *const opts[] = { "cores", "instr_ns", "quantum", NULL };
+    host_scenario_t *s = host_scenario_of(L);
+    const char *name = luaL_checkstring(L, 1);
+    if (!*name) return luaL_error(L, "sim.node: the name must not be empty");
+    if (rt_node_find(s->w.rt, name) >= 0) return luaL_error(L, "sim.node: a node named '%s' already exists", name);
+    sim_node_opts_t o = SIM_NODE_DEFAULTS;
+    if (!lua_isnoneornil(L, 2)) {
+        luaL_checktype(L, 2, LUA_TTABLE);
+        check_options(L, 2, "sim.node", opts);
+        if (lua_getfield(L, 2, "cores") != LUA_TNIL) {
+            int ok;
+            lua_Integer c = lua_tointegerx(L, -1, &ok);
+            if (!ok || c < 1 || c > 4096)
+                return luaL_error(L, "sim.node: cores must be a positive integer (got %s)", luaL_tolstring(L, -1, NULL));
+            o.cores = (uint32_t)c;
+        }
+        if (lua_getfield(L, 2, "instr_ns") != LUA_TNIL) {
+            int ok;
+            lua_Integer c = lua_tointegerx(L, -1, &ok);
+            if (!ok || c < 0 || c > 1000000)
+                return luaL_error(L, "sim.node: instr_ns must be an integer >= 0 (virtual ns per Lua instruction)");
+            o.instr_ns = (uint32_t)c;
+        }
+        if (lua_getfield(L, 2, "quantum") != LUA_TNIL) {
+            o.quantum_ns = host_dur_check(L, -1, "sim.node", "quantum");
+            if (o.quantum_ns == 0) return luaL_error(L, "sim.node: the quantum must be greater than 0");
+        }
+        lua_pop(L, 3);
+    }
+    sim_world_node_add(&s->w, name, &o);
+    lua_pushvalue(L, 1);
+    return 1;
+}
+
+static int sim_spawn(lua_State *L)
+{
+    host_scenario_t *s = host_scenario_of(L);
+    int fn = 1;
+    uint32_t node;
+    if (lua_type(L, 1) == LUA_TSTRING) {
+        int n = rt_node_find(s->w.rt, lua_tostring(L, 1));
+        if (n < 0) return luaL_error(L, "sim.spawn: no node named '%s' (define it with sim.node)", lua_tostring(L, 1));
+        node = (uint32_t)n;
+        fn = 2;
+    } else {
+        node = sim_world_default_node(&s->w);
+    }
+    if (lua_type(L, fn) != LUA_TFUNCTION)
+        return luaL_error(L, "sim.spawn: expected a function (got %s)", luaL_typename(L, fn));
+    rt_pid_t pid = rt_spawn_lua(s->w.rt, L, node, fn, lua_gettop(L) - fn);
+    lua_pushlightuserdata(L, (void *)(uintptr_t)pid);
+    return 1;
+}
+
+static int sim_kill(lua_State *L)
+{
+    host_scenario_t *s = host_scenario_of(L);
+    rt_pid_t pid = 0;
+    if (lua_type(L, 1) == LUA_TLIGHTUSERDATA) {
+        pid = (rt_pid_t)(uintptr_t)lua_touserdata(L, 1);
+    } else if (lua_type(L, 1) == LUA_TSTRING) {
+        pid = rt_whereis(s->w.rt, sim_world_default_node(&s->w), lua_tostring(L, 1));
+    } else if (lua_type(L, 1) == LUA_TTABLE) {
+        lua_rawgeti(L, 1, 1);
+        lua_rawgeti(L, 1, 2);
+        int n = lua_type(L, -1) == LUA_TSTRING ? rt_node_find(s->w.rt, lua_tostring(L, -1)) : -1;
+        if (n < 0 || lua_type(L, -2) != LUA_TSTRING)
+            return luaL_error(L, "sim.kill: a {name, node} target needs a name and a defined node");
+        pid = rt_whereis(s->w.rt, (uint32_t)n, lua_tostring(L, -2));
+        lua_pop(L, 2);
+    } else {
+        return luaL_error(L, "sim.kill: expected a pid, a registered name or {name, node} (got %s)",
+                          luaL_typename(L, 1));
+    }
+    if (lua_isnoneornil(L, 2)) {
+        lua_settop(L, 1);
+        lua_pushliteral(L, "kill");
+    }
+    lua_pushboolean(L, pid && rt_exit_signal_from_outside(s->w.rt, L, pid, 2));
+    return 1;
+}
+
 static int sim_print(lua_State *L)
 {
     host_scenario_t *s = host_scenario_of(L);
@@ -363,7 +450,8 @@ void host_simapi_open(lua_State *L)
     static const luaL_Reg sim_funcs[] = {
         { "param", sim_param }, { "at", sim_at }, { "after", sim_after }, { "every", sim_every },
         { "cancel", timer_cancel }, { "now", sim_now }, { "seed", sim_seed },
-        { "check", sim_check }, { "run", sim_run }, { NULL, NULL }
+        { "check", sim_check }, { "run", sim_run }, { "node", sim_node }, { "spawn", sim_spawn },
+        { "kill", sim_kill }, { NULL, NULL }
     };
     static const luaL_Reg timer_methods[] = {
         { "cancel", timer_cancel }, { "active", timer_active }, { NULL, NULL }

@@ -50,7 +50,10 @@ static rt_pid_t check_pid(lua_State *L, int idx, const char *fname)
 
 static void push_id(lua_State *L, uint64_t id) { lua_pushlightuserdata(L, (void *)(uintptr_t)id); }
 
-static uint32_t cur_node(rt_t *rt) { return rt->current ? rt->current->node : 0; }
+static uint32_t cur_node(rt_t *rt)
+{
+    return rt->current ? rt->current->node : rt->plat.default_node(rt->plat.ctx);
+}
 
 static uint32_t check_node(lua_State *L, rt_t *rt, int idx, const char *fname)
 {

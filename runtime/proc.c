@@ -150,6 +150,12 @@ rt_pid_t rt_proc_pid(const rt_proc_t *p) { return p->pid; }
 rt_proc_t **rt_proc_queue_link(rt_proc_t *p) { return &p->queue_next; }
 size_t rt_proc_count(const rt_t *rt) { return rt->nprocs; }
 
+void rt_proc_discard(rt_t *rt, rt_proc_t *p)
+{
+    (void)rt;
+    if (p->state == RT_P_DEAD) free(p);
+}
+
 rt_proc_t *rt__proc_get(const rt_t *rt, rt_pid_t pid)
 {
     uint64_t v;
@@ -320,14 +326,25 @@ static void set_exit_reason_from_error(rt_t *rt, rt_proc_t *p)
     p->exited = true;
 }
 
-rt_time_t rt_proc_run(rt_t *rt, rt_proc_t *p, rt_time_t now)
+#define MIN_YIELD_NS 1000 /* a slice that gives up the core costs at least this much */
+
+static rt_time_t run_slice(rt_t *rt, rt_proc_t *p, rt_time_t now);
+
+bool rt_proc_run(rt_t *rt, rt_proc_t *p, rt_time_t now, rt_time_t *cpu)
 {
     SIM_ASSERT(p->queued);
     p->queued = false;
     if (p->state == RT_P_DEAD) { /* exited while queued */
         free(p);
-        return 0;
+        *cpu = 0;
+        return false;
     }
+    *cpu = run_slice(rt, p, now);
+    return true;
+}
+
+static rt_time_t run_slice(rt_t *rt, rt_proc_t *p, rt_time_t now)
+{
     SIM_ASSERT(p->state == RT_P_RUNNABLE);
     SIM_ASSERT(rt->current == NULL);
     p->state = RT_P_RUNNING;
@@ -354,7 +371,10 @@ rt_time_t rt_proc_run(rt_t *rt, rt_proc_t *p, rt_time_t now)
     rt->current = NULL;
     if (st == LUA_YIELD) {
         lua_pop(p->co, nres);
-        if (p->yield == RT_Y_NONE) p->yield = RT_Y_PREEMPT; /* a bare coroutine.yield() */
+        if (p->yield == RT_Y_NONE) { /* a bare coroutine.yield(): give up the core */
+            p->yield = RT_Y_PREEMPT;
+            if (p->cpu < MIN_YIELD_NS) p->cpu = MIN_YIELD_NS;
+        }
     } else if (st == LUA_OK) {
         jbuf_t *b = &rt->scratch;
         jbuf_reset(b);

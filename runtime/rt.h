@@ -63,6 +63,9 @@ typedef struct rt_platform {
     void (*post)(void *ctx, rt_time_t at, uint32_t from, uint32_t to, rt_msg_t *m);
     /* Process p became runnable: call rt_proc_run(rt, p) when one of its node's cores is free. */
     void (*ready)(void *ctx, rt_proc_t *p);
+    /* The node that code outside any process (the scenario) acts on; the platform may create it
+     * on first use. */
+    uint32_t (*default_node)(void *ctx);
     /* A 64-bit random draw from the runtime's own stream (seeded choices). */
     uint64_t (*random)(void *ctx);
     /* Called from process threads every few hundred instructions (the host collects garbage at
@@ -98,14 +101,19 @@ int rt_node_find(const rt_t *rt, const char *name);
 
 /* ---- entry points for the platform ------------------------------------------------------- */
 
-/* Runs one slice of p at time `now` (p was handed to ready()). Returns the CPU time used. */
-rt_time_t rt_proc_run(rt_t *rt, rt_proc_t *p, rt_time_t now);
+/* Runs one slice of p at time `now` (p was handed to ready()) and sets *cpu to the CPU time it
+ * used. Returns false if p had exited meanwhile: p is freed then and the slice is void (no
+ * rt_proc_slice_end). */
+bool rt_proc_run(rt_t *rt, rt_proc_t *p, rt_time_t now, rt_time_t *cpu);
 /* The slice started by rt_proc_run has ended (its CPU time has passed). Returns true if p is
  * runnable again (preempted, more work, or woken meanwhile): the platform queues it again. */
 bool rt_proc_slice_end(rt_t *rt, rt_proc_t *p);
 void rt_timer_fire(rt_t *rt, uint64_t cookie);
 void rt_deliver(rt_t *rt, rt_msg_t *m);
 void rt_msg_free(rt_t *rt, rt_msg_t *m);
+/* At shutdown, for each process the platform still holds in a queue: frees it if it had exited
+ * (live processes are freed by rt_destroy). */
+void rt_proc_discard(rt_t *rt, rt_proc_t *p);
 
 /* The node a process lives on, and its pid. */
 uint32_t rt_proc_node(const rt_proc_t *p);

@@ -320,3 +320,20 @@ void rt_deliver(rt_t *rt, rt_msg_t *m)
     }
     rt_msg_free(rt, m);
 }
+
+bool rt_exit_signal_from_outside(rt_t *rt, lua_State *L, rt_pid_t pid, int reason_idx)
+{
+    if (!rt__proc_get(rt, pid)) return false;
+    jbuf_t *b = &rt->scratch;
+    jbuf_reset(b);
+    bool has_refs = false;
+    const char *err;
+    if (rt_term_encode(L, reason_idx, b, &has_refs, &err) != 0) luaL_error(L, "exit reason: %s", err);
+    rt_msg_t *m = rt__msg_new(rt, RT_SIG_EXIT, 0, pid, b, has_refs);
+    rt->plat.trace_begin(rt->plat.ctx, rt__now(rt), "exit2");
+    rt__trace_pid(rt, "to", pid);
+    rt__trace_term(rt, "reason", m->data, m->len);
+    rt->plat.trace_end(rt->plat.ctx);
+    rt__post(rt, m);
+    return true;
+}

@@ -1,0 +1,252 @@
+/* world.c — nodes, cores and run queues; the runtime's platform on the virtual clock. */
+#include "world.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/invariant.h"
+
+/* ---- the platform ----------------------------------------------------------------------- */
+static rt_time_t p_now(void *ctx) { return evq_now(&((sim_world_t *)ctx)->q); }
+
+static void ev_timer(void *ctx, uint64_t cookie) { rt_timer_fire(((sim_world_t *)ctx)->rt, cookie); }
+
+static uint64_t p_timer_start(void *ctx, rt_time_t at, uint64_t cookie)
+{
+    sim_world_t *w = ctx;
+    evq_id_t id = evq_push(&w->q, at, ev_timer, w, cookie);
+    SIM_ASSERT(id != 0);
+    return id;
+}
+
+static void p_timer_cancel(void *ctx, uint64_t handle) { evq_cancel(&((sim_world_t *)ctx)->q, handle); }
+
+static void ev_deliver(void *ctx, uint64_t arg)
+{
+    sim_world_t *w = ctx;
+    rt_deliver(w->rt, (rt_msg_t *)(uintptr_t)arg);
+}
+
+static void p_post(void *ctx, rt_time_t at, uint32_t from, uint32_t to, rt_msg_t *m)
+{
+    (void)from;
+    (void)to;
+    sim_world_t *w = ctx;
+    SIM_ASSERT(evq_push(&w->q, at, ev_deliver, w, (uint64_t)(uintptr_t)m) != 0);
+}
+
+static void ev_dispatch(void *ctx, uint64_t node);
+
+/* Starts p on an idle core of its node at the next dispatch event of this instant. */
+static void start_on_core(sim_world_t *w, sim_node_t *n, uint32_t node, rt_proc_t *p)
+{
+    if (n->batch_len == n->batch_cap) {
+        uint32_t cap = n->batch_cap ? n->batch_cap * 2 : 8;
+        rt_proc_t **b = realloc(n->batch, cap * sizeof *b);
+        SIM_ASSERT(b != NULL);
+        n->batch = b;
+        n->batch_cap = cap;
+    }
+    n->batch[n->batch_len++] = p;
+    if (!n->dispatch_pending) {
+        n->dispatch_pending = true;
+        SIM_ASSERT(evq_push(&w->q, evq_now(&w->q), ev_dispatch, w, node) != 0);
+    }
+}
+
+static void p_ready(void *ctx, rt_proc_t *p)
+{
+    sim_world_t *w = ctx;
+    uint32_t node = rt_proc_node(p);
+    sim_node_t *n = &w->nodes[node];
+    if (n->idle > 0) {
+        n->idle--;
+        start_on_core(w, n, node, p);
+        return;
+    }
+    *rt_proc_queue_link(p) = NULL;
+    if (n->rq_tail) *rt_proc_queue_link(n->rq_tail) = p;
+    else n->rq_head = p;
+    n->rq_tail = p;
+    if (++n->rq_len > n->rq_len_max) n->rq_len_max = n->rq_len;
+}
+
+/* The core that ran p is free (or p keeps it): give it to the next process. */
+static void core_next(sim_world_t *w, uint32_t node, rt_proc_t *again)
+{
+    sim_node_t *n = &w->nodes[node];
+    if (again && !n->rq_head) { /* nobody waiting: p continues on its core */
+        start_on_core(w, n, node, again);
+        return;
+    }
+    if (again) {
+        n->idle++;
+        p_ready(w, again); /* to the back of the queue */
+        n->idle--;
+    }
+    if (n->rq_head) {
+        rt_proc_t *p = n->rq_head;
+        n->rq_head = *rt_proc_queue_link(p);
+        if (!n->rq_head) n->rq_tail = NULL;
+        n->rq_len--;
+        start_on_core(w, n, node, p);
+    } else {
+        n->idle++;
+    }
+}
+
+static void ev_slice_end(void *ctx, uint64_t arg)
+{
+    sim_world_t *w = ctx;
+    rt_proc_t *p = (rt_proc_t *)(uintptr_t)arg;
+    uint32_t node = rt_proc_node(p);
+    bool again = rt_proc_slice_end(w->rt, p);
+    core_next(w, node, again ? p : NULL);
+}
+
+static void run_on_core(sim_world_t *w, uint32_t node, rt_proc_t *p)
+{
+    sim_node_t *n = &w->nodes[node];
+    rt_time_t cpu;
+    if (!rt_proc_run(w->rt, p, evq_now(&w->q), &cpu)) { /* it had exited */
+        core_next(w, node, NULL);
+        return;
+    }
+    n->busy_ns += cpu;
+    n->slices++;
+    if (cpu == 0) {
+        ev_slice_end(w, (uint64_t)(uintptr_t)p);
+        return;
+    }
+    SIM_ASSERT(evq_push(&w->q, evq_now(&w->q) + cpu, ev_slice_end, w, (uint64_t)(uintptr_t)p) != 0);
+}
+
+static void ev_dispatch(void *ctx, uint64_t node)
+{
+    sim_world_t *w = ctx;
+    sim_node_t *n = &w->nodes[node];
+    n->dispatch_pending = false;
+    uint32_t len = n->batch_len;
+    if (len == 0) return;
+    rt_proc_t **batch = n->batch;
+    n->batch = NULL;
+    n->batch_len = n->batch_cap = 0;
+    if (len > 1) { /* the seeded choice among processes starting at the same instant */
+        for (uint32_t i = len - 1; i > 0; i--) {
+            uint32_t j = (uint32_t)prng_below(&w->rng_sched, (uint64_t)i + 1);
+            rt_proc_t *t = batch[i];
+            batch[i] = batch[j];
+            batch[j] = t;
+        }
+        trace_begin(&w->tr, evq_now(&w->q), "sched");
+        trace_str(&w->tr, "node", rt_node_name(w->rt, (uint32_t)node));
+        jbuf_t order;
+        jbuf_init(&order);
+        for (uint32_t i = 0; i < len; i++) {
+            char id[48];
+            if (i) jbuf_putc(&order, ' ');
+            rt_id_format(rt_proc_pid(batch[i]), id, sizeof id);
+            jbuf_puts(&order, id);
+        }
+        trace_strn(&w->tr, "order", jbuf_cstr(&order), order.len);
+        jbuf_deinit(&order);
+        trace_end(&w->tr);
+    }
+    for (uint32_t i = 0; i < len; i++) run_on_core(w, (uint32_t)node, batch[i]);
+    free(batch);
+}
+
+static uint32_t p_default_node(void *ctx)
+{
+    sim_world_t *w = ctx;
+    if (w->nnodes == 0) sim_world_node_add(w, "nonode@nohost", &SIM_NODE_DEFAULTS);
+    return 0;
+}
+
+static uint64_t p_random(void *ctx) { return prng_next(&((sim_world_t *)ctx)->rng_rt); }
+
+static void p_tick(void *ctx, lua_State *L)
+{
+    sim_world_t *w = ctx;
+    if (w->tick) w->tick(w->tick_ctx, L);
+}
+
+static void p_trace_begin(void *ctx, rt_time_t t, const char *kind) { trace_begin(&((sim_world_t *)ctx)->tr, t, kind); }
+static void p_trace_u64(void *ctx, const char *k, uint64_t v) { trace_u64(&((sim_world_t *)ctx)->tr, k, v); }
+static void p_trace_str(void *ctx, const char *k, const char *s, size_t n) { trace_strn(&((sim_world_t *)ctx)->tr, k, s, n); }
+static void p_trace_end(void *ctx) { trace_end(&((sim_world_t *)ctx)->tr); }
+
+/* ---- lifecycle ---------------------------------------------------------------------------- */
+int sim_world_init(sim_world_t *w, uint64_t seed, const char *trace_path)
+{
+    memset(w, 0, sizeof *w);
+    w->seed = seed;
+    if (evq_init(&w->q) != 0) return -1;
+    if (trace_init(&w->tr, trace_path) != 0) {
+        evq_deinit(&w->q);
+        return -1;
+    }
+    prng_stream_init(&w->rng_sched, seed, "sched");
+    prng_stream_init(&w->rng_rt, seed, "runtime");
+    return 0;
+}
+
+int sim_world_start_runtime(sim_world_t *w, lua_State *L)
+{
+    rt_platform_t plat = {
+        .ctx = w, .now = p_now, .timer_start = p_timer_start, .timer_cancel = p_timer_cancel,
+        .post = p_post, .ready = p_ready, .default_node = p_default_node, .random = p_random, .tick = p_tick,
+        .trace_begin = p_trace_begin, .trace_u64 = p_trace_u64, .trace_str = p_trace_str,
+        .trace_end = p_trace_end,
+    };
+    w->rt = rt_create(&plat, L);
+    return w->rt ? 0 : -1;
+}
+
+uint32_t sim_world_node_add(sim_world_t *w, const char *name, const sim_node_opts_t *o)
+{
+    SIM_ASSERT(o->cores >= 1 && o->quantum_ns > 0);
+    rt_node_params_t np = { .quantum_ns = o->quantum_ns, .instr_ns = o->instr_ns };
+    uint32_t idx = rt_node_add(w->rt, name, &np);
+    SIM_ASSERT(idx == w->nnodes);
+    if (w->nnodes == w->nodes_cap) {
+        uint32_t cap = w->nodes_cap ? w->nodes_cap * 2 : 4;
+        sim_node_t *n = realloc(w->nodes, cap * sizeof *n);
+        SIM_ASSERT(n != NULL);
+        w->nodes = n;
+        w->nodes_cap = cap;
+    }
+    sim_node_t *n = &w->nodes[w->nnodes++];
+    memset(n, 0, sizeof *n);
+    n->opts = *o;
+    n->idle = o->cores;
+    trace_begin(&w->tr, evq_now(&w->q), "node");
+    trace_str(&w->tr, "node", name);
+    trace_u64(&w->tr, "cores", o->cores);
+    trace_end(&w->tr);
+    return idx;
+}
+
+uint32_t sim_world_default_node(sim_world_t *w) { return p_default_node(w); }
+
+void sim_world_deinit(sim_world_t *w)
+{
+    /* events still pending own messages; queued processes may be exited ones */
+    evq_event_t ev;
+    while (evq_pop(&w->q, &ev))
+        if (ev.fn == ev_deliver) rt_msg_free(w->rt, (rt_msg_t *)(uintptr_t)ev.arg);
+    for (uint32_t i = 0; w->rt && i < w->nnodes; i++) {
+        sim_node_t *n = &w->nodes[i];
+        for (uint32_t k = 0; k < n->batch_len; k++) rt_proc_discard(w->rt, n->batch[k]);
+        for (rt_proc_t *p = n->rq_head, *next; p; p = next) {
+            next = *rt_proc_queue_link(p);
+            rt_proc_discard(w->rt, p);
+        }
+    }
+    if (w->rt) rt_destroy(w->rt);
+    w->rt = NULL;
+    for (uint32_t i = 0; i < w->nnodes; i++) free(w->nodes[i].batch);
+    free(w->nodes);
+    w->nodes = NULL;
+    evq_deinit(&w->q);
+}

@@ -1,0 +1,69 @@
+/* world.h — the simulated world the runtime lives in: nodes with CPU cores, and the platform
+ * interface of runtime/rt.h implemented on the kernel's virtual clock, event queue and trace.
+ *
+ * CPU model (design.md §3): a node has `cores` BEAM schedulers. A runnable process takes an idle
+ * core, or waits in the node's FIFO run queue. A slice holds its core for the CPU time the
+ * runtime reports (Lua instructions × instr_ns, plus otp.work), preempted after `quantum`; then
+ * the core takes the next process from the queue. Processes that become ready at the same
+ * instant on the same node start in an order drawn from the seed (stream "sched") — the choice
+ * OTP leaves to its schedulers — and that order is traced (kind "sched") when there is a choice.
+ *
+ * Signals between processes are delivered as events at their sending time (the network model
+ * adds latency between nodes in a later layer). */
+#ifndef SIM_WORLD_H
+#define SIM_WORLD_H
+
+#include <lua.h>
+#include <stdbool.h>
+
+#include "base/prng.h"
+#include "runtime/rt.h"
+#include "sim/kernel/evq.h"
+#include "sim/kernel/trace.h"
+
+typedef struct sim_node_opts {
+    uint32_t cores;           /* >= 1 */
+    uint32_t instr_ns;        /* virtual ns per Lua instruction */
+    sim_time_t quantum_ns;    /* preemption quantum */
+} sim_node_opts_t;
+
+#define SIM_NODE_DEFAULTS ((sim_node_opts_t){ .cores = 1, .instr_ns = 10, .quantum_ns = SIM_TIME_MS })
+
+typedef struct sim_node {
+    sim_node_opts_t opts;
+    uint32_t idle;               /* idle cores */
+    rt_proc_t *rq_head, *rq_tail;
+    uint32_t rq_len, rq_len_max;
+    rt_proc_t **batch;           /* processes to start at the pending dispatch event */
+    uint32_t batch_len, batch_cap;
+    bool dispatch_pending;
+    sim_time_t busy_ns;          /* total core time used */
+    uint64_t slices;
+} sim_node_t;
+
+typedef struct sim_world {
+    evq_t q;
+    trace_t tr;
+    uint64_t seed;
+    prng_t rng_sched, rng_rt;
+    rt_t *rt;
+    sim_node_t *nodes;
+    uint32_t nnodes, nodes_cap;
+    void (*tick)(void *ctx, lua_State *L);  /* forwarded from process threads (may be NULL) */
+    void *tick_ctx;
+} sim_world_t;
+
+/* Initialises the kernel parts. trace_path NULL: hash only. Returns 0, or -1 with errno set
+ * when the trace file cannot be created (nothing to deinit). */
+int sim_world_init(sim_world_t *w, uint64_t seed, const char *trace_path);
+/* Creates the runtime on L (the `otp` global appears). Returns 0 or -1 (out of memory). */
+int sim_world_start_runtime(sim_world_t *w, lua_State *L);
+/* Adds a node to the world and the runtime; returns its index. */
+uint32_t sim_world_node_add(sim_world_t *w, const char *name, const sim_node_opts_t *o);
+/* The node the scenario acts on by default: the first node, "nonode@nohost" if none was defined. */
+uint32_t sim_world_default_node(sim_world_t *w);
+/* Frees the runtime (L must still be open) and the kernel parts, except the trace, which the
+ * caller commits or abandons. */
+void sim_world_deinit(sim_world_t *w);
+
+#endif
