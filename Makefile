@@ -32,7 +32,8 @@ RUNTIME_SRC := $(wildcard runtime/*.c)
 SIM_SRC     := $(wildcard sim/*.c)
 HOST_SRC    := $(filter-out host/main.c,$(wildcard host/*.c))
 LIB_SRC     := $(BASE_SRC) $(KERNEL_SRC) $(RUNTIME_SRC) $(SIM_SRC) $(HOST_SRC)
-LIB_OBJ     := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LUA_LIBS_SRC := runtime/lua/gen.lua runtime/lua/gen_server.lua
+LIB_OBJ     := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/lua_sources.o
 TEST_SRC    := $(wildcard tests/*/test_*.c) tests/check_main.c tests/testutil.c
 TEST_OBJ    := $(TEST_SRC:%.c=$(BUILD)/%.o)
 BENCH_SRC   := $(wildcard bench/bench_*.c)
@@ -48,6 +49,13 @@ deps-test:
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+# Behaviours written in Lua are embedded in the binary (order matters: dependencies first).
+$(BUILD)/gen/lua_sources.c: $(LUA_LIBS_SRC) mk/embed.sh
+	@mkdir -p $(dir $@)
+	mk/embed.sh $@ $(LUA_LIBS_SRC)
+$(BUILD)/gen/lua_sources.o: $(BUILD)/gen/lua_sources.c
 	$(CC) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/lib.a: $(LIB_OBJ)

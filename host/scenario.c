@@ -18,6 +18,7 @@
 
 #include "det.h"
 #include "dur.h"
+#include "runtime/rt.h"
 #include "sandbox.h"
 #include "base/invariant.h"
 #include "value.h"
@@ -255,13 +256,20 @@ void host_scenario_check_sets(host_scenario_t *s)
 
 void host_scenario_print(host_scenario_t *s, const char *text, size_t n)
 {
-    sim_time_t now = evq_now(&s->w.q);
+    rt_pid_t pid = s->w.rt ? rt_current_pid(s->w.rt) : 0;
+    sim_time_t now = pid ? rt_now(s->w.rt) : evq_now(&s->w.q);
+    char who[64] = "";
     trace_begin(&s->w.tr, now, "print");
+    if (pid) {
+        rt_id_format(pid, who, sizeof who);
+        trace_str(&s->w.tr, "node", rt_node_name(s->w.rt, rt_id_node(pid)));
+        trace_str(&s->w.tr, "pid", who);
+    }
     trace_strn(&s->w.tr, "text", text, n);
     trace_end(&s->w.tr);
     if (!s->opts->quiet && s->opts->out)
-        fprintf(s->opts->out, "[%" PRIu64 ".%06" PRIu64 "s] %.*s\n", now / SIM_TIME_S,
-                (now % SIM_TIME_S) / SIM_TIME_US, (int)n, text);
+        fprintf(s->opts->out, "[%" PRIu64 ".%06" PRIu64 "s]%s%s %.*s\n", now / SIM_TIME_S,
+                (now % SIM_TIME_S) / SIM_TIME_US, pid ? " " : "", who, (int)n, text);
 }
 
 /* ---- set-up --------------------------------------------------------------------------------- */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "base/invariant.h"
+#include "lua_sources.h"
 #include "otp.h"
 #include "rt_int.h"
 #include "term.h"
@@ -482,15 +483,38 @@ static int otp_demonitor(lua_State *L)
     return 1;
 }
 
+/* otp.exit(reason) raises setmetatable({reason = r}, otp._exit_mt): a pcall in the process
+ * catches it (as Erlang's catch does) and sees err.reason; uncaught, the process exits with r. */
 static int raise_exit(lua_State *L, rt_t *rt, int reason_idx)
 {
-    lua_newtable(L);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, rt->exit_marker_ref);
-    lua_pushboolean(L, 1);
-    lua_rawset(L, -3);
+    reason_idx = lua_absindex(L, reason_idx);
+    lua_createtable(L, 0, 1);
     lua_pushvalue(L, reason_idx);
     lua_setfield(L, -2, "reason");
+    lua_rawgeti(L, LUA_REGISTRYINDEX, rt->exit_marker_ref);
+    lua_setmetatable(L, -2);
     return lua_error(L);
+}
+
+static int exit_tostring(lua_State *L)
+{
+    lua_getfield(L, 1, "reason");
+    jbuf_t *b = &rt__of(L)->scratch;
+    jbuf_reset(b);
+    bool has_refs = false;
+    const char *err;
+    if (rt_term_encode(L, -1, b, &has_refs, &err) != 0) {
+        lua_pushliteral(L, "exit: ?");
+        return 1;
+    }
+    jbuf_t text;
+    jbuf_init(&text);
+    jbuf_puts(&text, "exit: ");
+    rt_term_render((const uint8_t *)b->p, (uint32_t)b->len, &text);
+    if (has_refs) rt_term_release(L, (const uint8_t *)b->p, (uint32_t)b->len);
+    lua_pushlstring(L, jbuf_cstr(&text), text.len);
+    jbuf_deinit(&text);
+    return 1;
 }
 
 static int otp_exit(lua_State *L)
@@ -761,7 +785,11 @@ void rt__otp_open(rt_t *rt, lua_State *L)
         { "make_ref", otp_make_ref }, { "is_pid", otp_is_pid }, { "is_ref", otp_is_ref },
         { "_trace", otp_trace }, { NULL, NULL }
     };
-    lua_newtable(L);
+    lua_createtable(L, 0, 2); /* the metatable of exit errors */
+    lua_pushcfunction(L, exit_tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_pushliteral(L, "otp.exit");
+    lua_setfield(L, -2, "__name");
     rt->exit_marker_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 
     /* one metatable for all light userdata: pids, refs, otp.any */
@@ -783,9 +811,30 @@ void rt__otp_open(rt_t *rt, lua_State *L)
     luaL_setfuncs(L, funcs, 1);
     lua_pushlightuserdata(L, RT_TERM_ANY);
     lua_setfield(L, -2, "any");
+    lua_rawgeti(L, LUA_REGISTRYINDEX, rt->exit_marker_ref);
+    lua_setfield(L, -2, "_exit_mt");
     lua_getfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
     lua_pushvalue(L, -2);
     lua_setfield(L, -2, "otp");
+    lua_pop(L, 1);
+    /* the behaviours written in Lua: each chunk gets (otp, gen) and returns its module */
+    int otp_idx = lua_gettop(L);
+    lua_pushnil(L); /* gen, once loaded */
+    for (const rt_lua_source_t *s = rt_lua_sources; s->name; s++) {
+        char chunk[64];
+        snprintf(chunk, sizeof chunk, "=otp/%s.lua", s->name);
+        if (luaL_loadbufferx(L, (const char *)s->src, s->len, chunk, "t") != LUA_OK) lua_error(L);
+        lua_pushvalue(L, otp_idx);
+        lua_pushvalue(L, otp_idx + 1);
+        lua_call(L, 2, 1);
+        if (strcmp(s->name, "gen") == 0) {
+            lua_pushvalue(L, -1);
+            lua_replace(L, otp_idx + 1);
+            lua_setfield(L, otp_idx, "_gen");
+        } else {
+            lua_setfield(L, otp_idx, s->name);
+        }
+    }
     lua_pop(L, 1);
     lua_setglobal(L, "otp");
 }

@@ -165,6 +165,9 @@ rt_proc_t *rt__proc_get(const rt_t *rt, rt_pid_t pid)
 
 bool rt_is_alive(const rt_t *rt, rt_pid_t pid) { return rt__proc_get(rt, pid) != NULL; }
 
+rt_pid_t rt_current_pid(const rt_t *rt) { return rt->current ? rt->current->pid : 0; }
+rt_time_t rt_now(const rt_t *rt) { return rt__now(rt); }
+
 rt_time_t rt__now(const rt_t *rt)
 {
     if (rt->current) return rt->current->slice_start + rt->current->cpu;
@@ -285,11 +288,13 @@ static void set_exit_reason_from_error(rt_t *rt, rt_proc_t *p)
     jbuf_reset(b);
     bool has_refs = false;
     const char *err;
-    /* otp.exit(reason) raises {[marker] = true, reason = r} */
-    lua_rawgeti(L, LUA_REGISTRYINDEX, rt->exit_marker_ref);
-    lua_xmove(L, co, 1);
-    bool is_exit = lua_istable(co, -2) && lua_rawget(co, -2) != LUA_TNIL;
-    lua_pop(co, 1);
+    /* otp.exit(reason) raises a table whose metatable is the exit marker */
+    bool is_exit = false;
+    if (lua_istable(co, -1) && lua_getmetatable(co, -1)) {
+        lua_rawgeti(co, LUA_REGISTRYINDEX, rt->exit_marker_ref);
+        is_exit = lua_rawequal(co, -1, -2);
+        lua_pop(co, 2);
+    }
     if (is_exit) {
         lua_getfield(co, -1, "reason");
         if (rt_term_encode(co, -1, b, &has_refs, &err) != 0) rt_tb_str(b, "bad_exit_reason");

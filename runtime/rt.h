@@ -132,7 +132,10 @@ bool rt_exit_signal_from_outside(rt_t *rt, lua_State *L, rt_pid_t pid, int reaso
 /* Pid registered as `name` on node, or 0. */
 rt_pid_t rt_whereis(const rt_t *rt, uint32_t node, const char *name);
 bool rt_is_alive(const rt_t *rt, rt_pid_t pid);
-/* Number of processes alive, in all nodes or on one. */
+/* The process whose slice is running (0 outside processes), and the time as it sees it. */
+rt_pid_t rt_current_pid(const rt_t *rt);
+rt_time_t rt_now(const rt_t *rt);
+/* Number of processes alive. */
 size_t rt_proc_count(const rt_t *rt);
 
 #endif
