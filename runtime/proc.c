@@ -42,16 +42,47 @@ void rt__vec_remove(rt_vec_t *v, size_t elem, uint32_t i)
 }
 
 /* ---- identifiers -------------------------------------------------------------------------- */
+static char *put_dec(char *p, uint64_t v)
+{
+    char tmp[24];
+    int i = 0;
+    do {
+        tmp[i++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (i) *p++ = tmp[--i];
+    return p;
+}
+
 int rt_id_format(uint64_t id, char *buf, size_t n)
 {
-    switch (rt_id_tag(id)) {
+    char tmp[64], *p = tmp;
+    switch (rt_id_tag(id)) { /* hand-formatted: this runs for every traced pid */
     case RT_ID_PID:
-        return snprintf(buf, n, "<%u.%llu.0>", rt_id_node(id), (unsigned long long)rt_id_serial(id));
+        *p++ = '<';
+        p = put_dec(p, rt_id_node(id));
+        *p++ = '.';
+        p = put_dec(p, rt_id_serial(id));
+        memcpy(p, ".0>", 3);
+        p += 3;
+        break;
     case RT_ID_REF:
-        return snprintf(buf, n, "#Ref<%u.%llu>", rt_id_node(id), (unsigned long long)rt_id_serial(id));
+        memcpy(p, "#Ref<", 5);
+        p += 5;
+        p = put_dec(p, rt_id_node(id));
+        *p++ = '.';
+        p = put_dec(p, rt_id_serial(id));
+        *p++ = '>';
+        break;
     default:
         return snprintf(buf, n, "%s", (void *)(uintptr_t)id == RT_TERM_ANY ? "otp.any" : "<lightuserdata>");
     }
+    size_t len = (size_t)(p - tmp);
+    if (n == 0) return (int)len;
+    size_t c = len < n - 1 ? len : n - 1;
+    memcpy(buf, tmp, c);
+    buf[c] = 0;
+    return (int)c;
 }
 
 rt_ref_t rt__make_ref(rt_t *rt, uint32_t node)
@@ -280,6 +311,64 @@ rt_pid_t rt_spawn_lua(rt_t *rt, lua_State *L, uint32_t node, int fn_idx, int nar
     return p->pid;
 }
 
+rt_pid_t rt_spawn_c(rt_t *rt, uint32_t node, rt_c_handler_t handle, void *state)
+{
+    rt_proc_t *p = proc_new(rt, node);
+    p->chandle = handle;
+    p->cstate = state;
+    p->started = true;
+    rt->plat.trace_begin(rt->plat.ctx, rt__now(rt), "spawn");
+    rt->plat.trace_str(rt->plat.ctx, "node", rt->nodes[node].name, strlen(rt->nodes[node].name));
+    rt__trace_pid(rt, "pid", p->pid);
+    rt->plat.trace_end(rt->plat.ctx);
+    make_ready(rt, p);
+    return p->pid;
+}
+
+void rt_c_send(rt_t *rt, rt_pid_t to, const uint8_t *term, uint32_t len)
+{
+    jbuf_t *b = &rt->scratch;
+    jbuf_reset(b);
+    jbuf_put(b, (const char *)term, len);
+    rt_pid_t from = rt->current ? rt->current->pid : 0;
+    rt_msg_t *m = rt__msg_new(rt, RT_SIG_MSG, from, to, b, false);
+    rt->plat.trace_begin(rt->plat.ctx, rt__now(rt), "send");
+    if (from) rt__trace_pid(rt, "from", from);
+    rt__trace_pid(rt, "to", to);
+    rt__trace_term(rt, "msg", m->data, m->len);
+    rt->plat.trace_end(rt->plat.ctx);
+    if (rt->current) rt->current->msgs_out++;
+    rt__post(rt, m);
+}
+
+/* A C process's slice: its messages in order until the mailbox is empty or the quantum is used. */
+static rt_time_t run_c_slice(rt_t *rt, rt_proc_t *p)
+{
+    const rt_node_params_t *np = &rt->nodes[p->node].params;
+    while (p->mb_head && p->cpu < np->quantum_ns) {
+        rt_msg_t *m = p->mb_head;
+        p->mb_head = m->next;
+        if (!p->mb_head) p->mb_tail = &p->mb_head;
+        p->mb_len--;
+        p->mb_bytes -= m->len;
+        rt->plat.trace_begin(rt->plat.ctx, rt__now(rt), "receive");
+        rt__trace_pid(rt, "pid", p->pid);
+        rt__trace_term(rt, "msg", m->data, m->len);
+        rt->plat.trace_end(rt->plat.ctx);
+        p->cpu += p->chandle(rt, p->pid, p->cstate, m->data, m->len);
+        p->reductions++;
+        rt_msg_free(rt, m);
+    }
+    if (p->mb_head) {
+        p->yield = RT_Y_PREEMPT;
+    } else {
+        p->yield = RT_Y_BLOCK;
+        p->wait = RT_W_ANY;
+        p->scan = &p->mb_head;
+    }
+    return p->cpu;
+}
+
 /* ---- slices ------------------------------------------------------------------------------- */
 static void set_exit_reason_from_error(rt_t *rt, rt_proc_t *p)
 {
@@ -369,6 +458,11 @@ static rt_time_t run_slice(rt_t *rt, rt_proc_t *p, rt_time_t now)
         }
     }
     rt->current = p;
+    if (!p->co) {
+        rt_time_t cpu = run_c_slice(rt, p);
+        rt->current = NULL;
+        return cpu;
+    }
     int nargs = p->started ? 0 : p->start_nargs;
     p->started = true;
     int nres = 0;

@@ -75,6 +75,9 @@ typedef struct rt_platform {
     void (*trace_begin)(void *ctx, rt_time_t t, const char *kind);
     void (*trace_u64)(void *ctx, const char *key, uint64_t v);
     void (*trace_str)(void *ctx, const char *key, const char *s, size_t n);
+    /* A message term (term.h) and a pid/ref: hashed in binary, shown rendered. */
+    void (*trace_term)(void *ctx, const char *key, const uint8_t *term, uint32_t len);
+    void (*trace_id)(void *ctx, const char *key, uint64_t id);
     void (*trace_end)(void *ctx);
 } rt_platform_t;
 
@@ -126,6 +129,15 @@ rt_proc_t **rt_proc_queue_link(rt_proc_t *p);
 /* Spawns a Lua process on `node` running the function at stack index fn_idx with the nargs
  * values after it as arguments (copied). Returns the pid. Raises a Lua error on bad arguments. */
 rt_pid_t rt_spawn_lua(rt_t *rt, lua_State *L, uint32_t node, int fn_idx, int nargs);
+/* A process implemented in C, for built-in, high-volume components: handle() is called once per
+ * message, in arrival order (no selective receive), with the message's term (term.h); it returns
+ * the CPU time the message cost. It may call rt_c_send. The process waits while its mailbox is
+ * empty and lives until it is killed. */
+typedef rt_time_t (*rt_c_handler_t)(rt_t *rt, rt_pid_t self, void *state, const uint8_t *msg, uint32_t len);
+rt_pid_t rt_spawn_c(rt_t *rt, uint32_t node, rt_c_handler_t handle, void *state);
+/* Sends a message (a term) from the running C process, or from outside processes. */
+void rt_c_send(rt_t *rt, rt_pid_t to, const uint8_t *term, uint32_t len);
+
 /* Sends an exit signal with the reason at stack index idx to pid, as exit/2 from outside any
  * process. Returns false if pid is not alive. */
 bool rt_exit_signal_from_outside(rt_t *rt, lua_State *L, rt_pid_t pid, int reason_idx);

@@ -71,7 +71,9 @@ struct rt_proc {
     rt_vec_t mons_in;        /* rt_mon_t: monitors on this process */
     char *name;              /* registered name (owned) or NULL */
 
-    lua_State *co;           /* the process's coroutine */
+    lua_State *co;           /* the process's coroutine (NULL for a C process) */
+    rt_c_handler_t chandle;  /* a C process's handler */
+    void *cstate;
     int co_ref;              /* registry reference anchoring co */
     int start_nargs;         /* arguments waiting on co's stack for the first resume */
 
@@ -121,7 +123,7 @@ struct rt {
     size_t nprocs;
     rt_proc_t *current;       /* the process whose slice is running, or NULL */
     int exit_marker_ref;      /* registry ref of the table marking otp.exit errors */
-    jbuf_t scratch;
+    jbuf_t scratch;           /* term building; never held across a call that may use it */
 };
 
 /* ---- shared helpers ----------------------------------------------------------------------- */

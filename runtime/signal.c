@@ -37,20 +37,11 @@ void rt_msg_free(rt_t *rt, rt_msg_t *m)
     free(m);
 }
 
-void rt__trace_pid(rt_t *rt, const char *key, rt_pid_t pid)
-{
-    char tmp[48];
-    int n = rt_id_format(pid, tmp, sizeof tmp);
-    rt->plat.trace_str(rt->plat.ctx, key, tmp, (size_t)n);
-}
+void rt__trace_pid(rt_t *rt, const char *key, rt_pid_t pid) { rt->plat.trace_id(rt->plat.ctx, key, pid); }
 
 void rt__trace_term(rt_t *rt, const char *key, const uint8_t *data, uint32_t len)
 {
-    jbuf_t b;
-    jbuf_init(&b);
-    rt_term_render(data, len, &b);
-    rt->plat.trace_str(rt->plat.ctx, key, jbuf_cstr(&b), b.len);
-    jbuf_deinit(&b);
+    rt->plat.trace_term(rt->plat.ctx, key, data, len);
 }
 
 static uint32_t node_of_id(const rt_t *rt, uint64_t id)

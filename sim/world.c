@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/invariant.h"
+#include "runtime/term.h"
 
 /* ---- the platform ----------------------------------------------------------------------- */
 static rt_time_t p_now(void *ctx) { return evq_now(&((sim_world_t *)ctx)->q); }
@@ -174,6 +175,38 @@ static void p_tick(void *ctx, lua_State *L)
 static void p_trace_begin(void *ctx, rt_time_t t, const char *kind) { trace_begin(&((sim_world_t *)ctx)->tr, t, kind); }
 static void p_trace_u64(void *ctx, const char *k, uint64_t v) { trace_u64(&((sim_world_t *)ctx)->tr, k, v); }
 static void p_trace_str(void *ctx, const char *k, const char *s, size_t n) { trace_strn(&((sim_world_t *)ctx)->tr, k, s, n); }
+/* Renderers for trace_blob: a term as the text print would show, an id as <0.4.0>. */
+static void render_term(void *rctx, const void *data, size_t n, jbuf_t *out)
+{
+    sim_world_t *w = rctx;
+    jbuf_reset(&w->render_buf);
+    rt_term_render(data, (uint32_t)n, &w->render_buf);
+    jbuf_json_str(out, jbuf_cstr(&w->render_buf), w->render_buf.len);
+}
+
+static void render_id(void *rctx, const void *data, size_t n, jbuf_t *out)
+{
+    (void)rctx;
+    uint64_t id;
+    char tmp[48];
+    SIM_ASSERT(n == sizeof id);
+    memcpy(&id, data, sizeof id);
+    int len = rt_id_format(id, tmp, sizeof tmp);
+    jbuf_json_str(out, tmp, (size_t)len);
+}
+
+static void p_trace_term(void *ctx, const char *k, const uint8_t *term, uint32_t len)
+{
+    sim_world_t *w = ctx;
+    trace_blob(&w->tr, k, term, len, render_term, w);
+}
+
+static void p_trace_id(void *ctx, const char *k, uint64_t id)
+{
+    sim_world_t *w = ctx;
+    trace_blob(&w->tr, k, &id, sizeof id, render_id, w);
+}
+
 static void p_trace_end(void *ctx) { trace_end(&((sim_world_t *)ctx)->tr); }
 
 /* ---- lifecycle ---------------------------------------------------------------------------- */
@@ -186,6 +219,7 @@ int sim_world_init(sim_world_t *w, uint64_t seed, const char *trace_path)
         evq_deinit(&w->q);
         return -1;
     }
+    jbuf_init(&w->render_buf);
     prng_stream_init(&w->rng_sched, seed, "sched");
     prng_stream_init(&w->rng_rt, seed, "runtime");
     return 0;
@@ -197,7 +231,7 @@ int sim_world_start_runtime(sim_world_t *w, lua_State *L)
         .ctx = w, .now = p_now, .timer_start = p_timer_start, .timer_cancel = p_timer_cancel,
         .post = p_post, .ready = p_ready, .default_node = p_default_node, .random = p_random, .tick = p_tick,
         .trace_begin = p_trace_begin, .trace_u64 = p_trace_u64, .trace_str = p_trace_str,
-        .trace_end = p_trace_end,
+        .trace_term = p_trace_term, .trace_id = p_trace_id, .trace_end = p_trace_end,
     };
     w->rt = rt_create(&plat, L);
     return w->rt ? 0 : -1;
@@ -249,4 +283,5 @@ void sim_world_deinit(sim_world_t *w)
     free(w->nodes);
     w->nodes = NULL;
     evq_deinit(&w->q);
+    jbuf_deinit(&w->render_buf);
 }

@@ -51,6 +51,7 @@ typedef struct sim_world {
     uint32_t nnodes, nodes_cap;
     void (*tick)(void *ctx, lua_State *L);  /* forwarded from process threads (may be NULL) */
     void *tick_ctx;
+    jbuf_t render_buf;           /* rendering terms for the trace file */
 } sim_world_t;
 
 /* Initialises the kernel parts. trace_path NULL: hash only. Returns 0, or -1 with errno set

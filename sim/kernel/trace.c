@@ -1,9 +1,9 @@
 /* trace.c — event numbering, canonical hashing and JSON Lines output.
  *
  * Canonical encoding hashed per event: "ev" u64, "t" u64, kind string, then for each field its
- * key string, a type byte and the value (u64/i64 as 8 little-endian bytes, bool as one byte,
- * strings and JSON as 8-byte length + bytes), then an end byte. Strings are length-prefixed so
- * no two different traces encode to the same byte stream. */
+ * key string, a type word and the value (u64/i64 as one word, bool as one word, strings and
+ * JSON as a length word + bytes), then an end word. Strings are length-prefixed so no two
+ * different traces encode to the same word stream. */
 #include "trace.h"
 
 #include <errno.h>
@@ -13,26 +13,43 @@
 
 #include "base/invariant.h"
 
-#define FNV_OFFSET UINT64_C(0xcbf29ce484222325)
-#define FNV_PRIME UINT64_C(0x100000001b3)
+#define HASH_SEED UINT64_C(0xcbf29ce484222325)
+#define HASH_MUL UINT64_C(0x9e3779b97f4a7c15)
+
+/* Word-at-a-time multiply-xorshift: h = (h ^ w) * K; h ^= h >> 32 per 64-bit little-endian
+ * word. Bytes are taken 8 at a time; a short tail is zero-padded (lengths are always hashed
+ * first, so padding cannot make two encodings collide by construction). */
+static inline uint64_t mix_word(uint64_t h, uint64_t w)
+{
+    h = (h ^ w) * HASH_MUL;
+    return h ^ (h >> 32);
+}
+
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "trace.c hashes little-endian words; add a byte swap for this platform"
+#endif
+
+static inline uint64_t load_le(const unsigned char *p, size_t n)
+{
+    uint64_t w = 0;
+    memcpy(&w, p, n);
+    return w;
+}
 
 static inline void mix_bytes(trace_t *t, const void *p, size_t n)
 {
     const unsigned char *u = p;
     uint64_t h = t->hash;
-    for (size_t i = 0; i < n; i++) {
-        h ^= u[i];
-        h *= FNV_PRIME;
+    while (n >= 8) {
+        h = mix_word(h, load_le(u, 8));
+        u += 8;
+        n -= 8;
     }
+    if (n) h = mix_word(h, load_le(u, n));
     t->hash = h;
 }
 
-static inline void mix_u64(trace_t *t, uint64_t v)
-{
-    unsigned char b[8];
-    for (int i = 0; i < 8; i++) b[i] = (unsigned char)(v >> (8 * i));
-    mix_bytes(t, b, 8);
-}
+static inline void mix_u64(trace_t *t, uint64_t v) { t->hash = mix_word(t->hash, v); }
 
 static inline void mix_str(trace_t *t, const char *s, size_t n)
 {
@@ -53,7 +70,7 @@ static char *dup_cat(const char *a, const char *b)
 int trace_init(trace_t *t, const char *path)
 {
     memset(t, 0, sizeof *t);
-    t->hash = FNV_OFFSET;
+    t->hash = HASH_SEED;
     jbuf_init(&t->line);
     if (!path) return 0;
     t->path = dup_cat(path, "");
@@ -100,7 +117,7 @@ static inline void key(trace_t *t, const char *k, unsigned char type)
     SIM_ASSERT(t->open_event);
     size_t n = strlen(k);
     mix_str(t, k, n);
-    mix_bytes(t, &type, 1);
+    mix_u64(t, type);
     if (!t->f) return;
     jbuf_putc(&t->line, ',');
     jbuf_json_str(&t->line, k, n);
@@ -125,7 +142,7 @@ void trace_bool(trace_t *t, const char *k, bool v)
 {
     key(t, k, 'b');
     unsigned char b = v;
-    mix_bytes(t, &b, 1);
+    mix_u64(t, b);
     if (t->f) jbuf_puts(&t->line, v ? "true" : "false");
 }
 
@@ -145,12 +162,19 @@ void trace_json(trace_t *t, const char *k, const char *json, size_t n)
     if (t->f) jbuf_put(&t->line, json, n);
 }
 
+void trace_blob(trace_t *t, const char *k, const void *data, size_t n, trace_render_fn render, void *rctx)
+{
+    key(t, k, 'B');
+    mix_str(t, data, n);
+    if (t->f) render(rctx, data, n, &t->line);
+}
+
 void trace_end(trace_t *t)
 {
     SIM_ASSERT(t->open_event);
     t->open_event = false;
     unsigned char end = 0xff;
-    mix_bytes(t, &end, 1);
+    mix_u64(t, end);
     if (!t->f) return;
     jbuf_puts(&t->line, "}\n");
     if (t->line.oom || fwrite(t->line.p, 1, t->line.len, t->f) != t->line.len) t->write_error = true;

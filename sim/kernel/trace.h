@@ -1,7 +1,7 @@
 /* trace.h — the one recorder every observable event goes through.
  *
  * An event is a kind plus an ordered list of typed fields. The recorder numbers events (ev, from
- * 1), keeps a rolling 64-bit FNV-1a hash over a canonical binary encoding of every event, and,
+ * 1), keeps a rolling 64-bit word-at-a-time hash over a canonical binary encoding of every event, and,
  * when a path was given, writes the same event as one JSON Lines record:
  *     {"ev":12,"t":250000000,"kind":"print","node":"a","text":"hello"}
  * The hash covers exactly what the line shows (number, time, kind, each key and value in order),
@@ -21,7 +21,7 @@
 #include "simtime.h"
 
 typedef struct trace {
-    uint64_t hash;      /* rolling FNV-1a state */
+    uint64_t hash;      /* rolling hash state */
     uint64_t events;    /* events recorded so far; the current one while open */
     FILE *f;            /* NULL when recording the hash only */
     char *path, *tmp_path;
@@ -45,6 +45,11 @@ void trace_strn(trace_t *t, const char *key, const char *s, size_t n);
 /* A value that is already JSON text (an object or array rendered by the caller). It is hashed
  * as text, so the caller must render deterministically. */
 void trace_json(trace_t *t, const char *key, const char *json, size_t n);
+/* A value given as bytes in some canonical binary form (a message term, an id): the hash covers
+ * the bytes; when writing, render(rctx, data, n, out) appends the JSON value that stands for
+ * them (it must be a pure function of the bytes). Saves formatting when only hashing. */
+typedef void (*trace_render_fn)(void *rctx, const void *data, size_t n, jbuf_t *out);
+void trace_blob(trace_t *t, const char *key, const void *data, size_t n, trace_render_fn render, void *rctx);
 void trace_end(trace_t *t);
 
 /* The trace-hash: the rolling hash passed through a final avalanche. */
