@@ -194,7 +194,7 @@ static int beam_dir(char *dir, size_t n)
 static double beam_eval(const char *dir, const char *expr, const char *key, double *second)
 {
     char cmd[1024], line[256];
-    snprintf(cmd, sizeof cmd, "erl -noshell +S 1 -pa %s -eval '%s, halt().' 2>/dev/null", dir, expr);
+    snprintf(cmd, sizeof cmd, "erl -noshell +S 1 +P 4000000 -pa %s -eval '%s, halt().' 2>/dev/null", dir, expr);
     FILE *f = popen(cmd, "r");
     double v = -1;
     if (!f) return -1;

@@ -34,6 +34,6 @@ spawn_mem(N) ->
     Pids = [spawn(fun idle/0) || _ <- lists:seq(1, N)],
     T1 = erlang:monotonic_time(nanosecond),
     M1 = erlang:memory(processes),
-    io:format("bytes_per_process ~p spawns_per_s ~.0f~n", [(M1 - M0) div N, N / ((T1 - T0) / 1.0e9)]),
+    io:format("bytes_per_process ~p spawns_per_s ~p~n", [(M1 - M0) div N, round(N / ((T1 - T0) / 1.0e9))]),
     [P ! stop || P <- Pids],
     ok.
