@@ -244,7 +244,7 @@ static int recv_continue(lua_State *L, int status, lua_KContext ctx)
 {
     (void)status;
     (void)ctx;
-    rt_t *rt = rt__of(L);
+    rt_t *rt = RT_UP; /* a continuation runs in its C function's frame: same upvalues */
     rt_proc_t *p = rt->current;
     SIM_ASSERT(p && p->co == L);
     if (p->wait != RT_W_SLEEP) {

@@ -143,6 +143,11 @@ void rt_destroy(rt_t *rt)
     u64map_deinit(&rt->aliases);
     u64map_deinit(&rt->timers);
     jbuf_deinit(&rt->scratch);
+    while (rt->pool) {
+        rt_msg_t *m = rt->pool;
+        rt->pool = m->next;
+        free(m);
+    }
     free(rt);
 }
 

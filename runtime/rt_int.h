@@ -124,6 +124,8 @@ struct rt {
     rt_proc_t *current;       /* the process whose slice is running, or NULL */
     int exit_marker_ref;      /* registry ref of the table marking otp.exit errors */
     jbuf_t scratch;           /* term building; never held across a call that may use it */
+    rt_msg_t *pool;           /* free small messages */
+    uint32_t pool_len;
 };
 
 /* ---- shared helpers ----------------------------------------------------------------------- */

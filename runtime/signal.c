@@ -14,13 +14,23 @@
 #include "rt_int.h"
 #include "term.h"
 
+/* Small messages (most of them) are recycled through a bounded free list. */
+#define SMALL_TERM 64
+#define POOL_MAX 4096
+
 rt_msg_t *rt__msg_new(rt_t *rt, uint8_t kind, rt_pid_t from, uint64_t to, const jbuf_t *term, bool has_refs)
 {
-    (void)rt;
     size_t len = term ? term->len : 0;
     SIM_ASSERT(!term || !term->oom);
-    rt_msg_t *m = malloc(sizeof *m + len);
-    SIM_ASSERT(m != NULL);
+    rt_msg_t *m;
+    if (len <= SMALL_TERM && rt->pool) {
+        m = rt->pool;
+        rt->pool = m->next;
+        rt->pool_len--;
+    } else {
+        m = malloc(sizeof *m + (len <= SMALL_TERM ? SMALL_TERM : len));
+        SIM_ASSERT(m != NULL);
+    }
     memset(m, 0, sizeof *m);
     m->kind = kind;
     m->from = from;
@@ -34,6 +44,12 @@ rt_msg_t *rt__msg_new(rt_t *rt, uint8_t kind, rt_pid_t from, uint64_t to, const 
 void rt_msg_free(rt_t *rt, rt_msg_t *m)
 {
     if (m->has_refs) rt_term_release(rt->L, m->data, m->len);
+    if (m->len <= SMALL_TERM && rt->pool_len < POOL_MAX) {
+        m->next = rt->pool;
+        rt->pool = m;
+        rt->pool_len++;
+        return;
+    }
     free(m);
 }
 
