@@ -431,6 +431,32 @@ static int sim_kill(lua_State *L)
     return 1;
 }
 
+/* sim.node_stats(name) → {cores, busy_ms, utilization, run_queue, run_queue_max, slices, processes} */
+static int sim_node_stats(lua_State *L)
+{
+    host_scenario_t *s = host_scenario_of(L);
+    int n = rt_node_find(s->w.rt, luaL_checkstring(L, 1));
+    if (n < 0) return luaL_error(L, "sim.node_stats: no node named '%s'", lua_tostring(L, 1));
+    const sim_node_t *nd = &s->w.nodes[n];
+    sim_time_t now = evq_now(&s->w.q);
+    lua_createtable(L, 0, 7);
+    lua_pushinteger(L, nd->opts.cores);
+    lua_setfield(L, -2, "cores");
+    host_dur_push_ms(L, nd->busy_ns);
+    lua_setfield(L, -2, "busy_ms");
+    lua_pushnumber(L, now ? (double)nd->busy_ns / ((double)now * nd->opts.cores) : 0.0);
+    lua_setfield(L, -2, "utilization");
+    lua_pushinteger(L, nd->rq_len);
+    lua_setfield(L, -2, "run_queue");
+    lua_pushinteger(L, nd->rq_len_max);
+    lua_setfield(L, -2, "run_queue_max");
+    lua_pushinteger(L, (lua_Integer)nd->slices);
+    lua_setfield(L, -2, "slices");
+    lua_pushinteger(L, (lua_Integer)rt_node_proc_count(s->w.rt, (uint32_t)n));
+    lua_setfield(L, -2, "processes");
+    return 1;
+}
+
 static int sim_print(lua_State *L)
 {
     host_scenario_t *s = host_scenario_of(L);
@@ -451,7 +477,7 @@ void host_simapi_open(lua_State *L)
         { "param", sim_param }, { "at", sim_at }, { "after", sim_after }, { "every", sim_every },
         { "cancel", timer_cancel }, { "now", sim_now }, { "seed", sim_seed },
         { "check", sim_check }, { "run", sim_run }, { "node", sim_node }, { "spawn", sim_spawn },
-        { "kill", sim_kill }, { NULL, NULL }
+        { "kill", sim_kill }, { "node_stats", sim_node_stats }, { NULL, NULL }
     };
     static const luaL_Reg timer_methods[] = {
         { "cancel", timer_cancel }, { "active", timer_active }, { NULL, NULL }

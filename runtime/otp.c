@@ -712,6 +712,61 @@ static int otp_is_ref(lua_State *L)
     return 1;
 }
 
+/* otp.process_info(pid) → table, or nil if the process is not alive. */
+static int otp_process_info(lua_State *L)
+{
+    rt_t *rt = RT_UP;
+    rt_pid_t pid = lua_isnoneornil(L, 1) ? need_proc(L, rt, "otp.process_info")->pid : check_pid(L, 1, "otp.process_info");
+    rt_proc_t *p = rt__proc_get(rt, pid);
+    if (!p) {
+        lua_pushnil(L);
+        return 1;
+    }
+    static const char *const states[] = { "waiting", "runnable", "running", "exiting" };
+    lua_createtable(L, 0, 12);
+    lua_pushstring(L, p == rt->current ? "running" : states[p->state]);
+    lua_setfield(L, -2, "status");
+    lua_pushinteger(L, (lua_Integer)p->mb_len);
+    lua_setfield(L, -2, "message_queue_len");
+    lua_pushinteger(L, (lua_Integer)p->mb_bytes);
+    lua_setfield(L, -2, "message_queue_bytes");
+    lua_pushinteger(L, (lua_Integer)p->reductions);
+    lua_setfield(L, -2, "reductions");
+    lua_pushinteger(L, (lua_Integer)p->msgs_in);
+    lua_setfield(L, -2, "messages_in");
+    lua_pushinteger(L, (lua_Integer)p->msgs_out);
+    lua_setfield(L, -2, "messages_out");
+    lua_pushboolean(L, p->trap_exit);
+    lua_setfield(L, -2, "trap_exit");
+    if (p->name) {
+        lua_pushstring(L, p->name);
+        lua_setfield(L, -2, "registered_name");
+    }
+    lua_createtable(L, (int)p->links.len, 0);
+    for (uint32_t i = 0; i < p->links.len; i++) {
+        push_id(L, ((rt_pid_t *)p->links.p)[i]);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    lua_setfield(L, -2, "links");
+    lua_createtable(L, (int)p->mons_out.len, 0);
+    for (uint32_t i = 0; i < p->mons_out.len; i++) {
+        push_id(L, ((rt_mon_t *)p->mons_out.p)[i].pid);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    lua_setfield(L, -2, "monitors");
+    lua_createtable(L, (int)p->mons_in.len, 0);
+    for (uint32_t i = 0; i < p->mons_in.len; i++) {
+        push_id(L, ((rt_mon_t *)p->mons_in.p)[i].pid);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    lua_setfield(L, -2, "monitored_by");
+    push_ms(L, p->started_at);
+    lua_setfield(L, -2, "start_time");
+    lua_pushstring(L, rt_node_name(rt, p->node));
+    lua_setfield(L, -2, "node");
+    return 1;
+}
+
 /* otp._trace(kind, {key = string, ...}) for behaviours written in Lua: keys in sorted order. */
 static int otp_trace(lua_State *L)
 {
@@ -783,7 +838,7 @@ void rt__otp_open(rt_t *rt, lua_State *L)
         { "registered", otp_registered }, { "send_after", otp_send_after },
         { "cancel_timer", otp_cancel_timer }, { "now", otp_now }, { "work", otp_work },
         { "make_ref", otp_make_ref }, { "is_pid", otp_is_pid }, { "is_ref", otp_is_ref },
-        { "_trace", otp_trace }, { NULL, NULL }
+        { "process_info", otp_process_info }, { "_trace", otp_trace }, { NULL, NULL }
     };
     lua_createtable(L, 0, 2); /* the metatable of exit errors */
     lua_pushcfunction(L, exit_tostring);

@@ -185,6 +185,7 @@ uint32_t rt_proc_node(const rt_proc_t *p) { return p->node; }
 rt_pid_t rt_proc_pid(const rt_proc_t *p) { return p->pid; }
 rt_proc_t **rt_proc_queue_link(rt_proc_t *p) { return &p->queue_next; }
 size_t rt_proc_count(const rt_t *rt) { return rt->nprocs; }
+size_t rt_node_proc_count(const rt_t *rt, uint32_t node) { return node < rt->nnodes ? rt->nodes[node].nprocs : 0; }
 
 void rt_proc_discard(rt_t *rt, rt_proc_t *p)
 {

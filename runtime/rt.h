@@ -147,7 +147,8 @@ bool rt_is_alive(const rt_t *rt, rt_pid_t pid);
 /* The process whose slice is running (0 outside processes), and the time as it sees it. */
 rt_pid_t rt_current_pid(const rt_t *rt);
 rt_time_t rt_now(const rt_t *rt);
-/* Number of processes alive. */
+/* Number of processes alive, in all and on one node. */
 size_t rt_proc_count(const rt_t *rt);
+size_t rt_node_proc_count(const rt_t *rt, uint32_t node);
 
 #endif

@@ -55,6 +55,15 @@ static void start_on_core(sim_world_t *w, sim_node_t *n, uint32_t node, rt_proc_
     }
 }
 
+static void enqueue(sim_node_t *n, rt_proc_t *p)
+{
+    *rt_proc_queue_link(p) = NULL;
+    if (n->rq_tail) *rt_proc_queue_link(n->rq_tail) = p;
+    else n->rq_head = p;
+    n->rq_tail = p;
+    if (++n->rq_len > n->rq_len_max) n->rq_len_max = n->rq_len;
+}
+
 static void p_ready(void *ctx, rt_proc_t *p)
 {
     sim_world_t *w = ctx;
@@ -65,11 +74,7 @@ static void p_ready(void *ctx, rt_proc_t *p)
         start_on_core(w, n, node, p);
         return;
     }
-    *rt_proc_queue_link(p) = NULL;
-    if (n->rq_tail) *rt_proc_queue_link(n->rq_tail) = p;
-    else n->rq_head = p;
-    n->rq_tail = p;
-    if (++n->rq_len > n->rq_len_max) n->rq_len_max = n->rq_len;
+    enqueue(n, p);
 }
 
 /* The core that ran p is free (or p keeps it): give it to the next process. */
@@ -80,16 +85,12 @@ static void core_next(sim_world_t *w, uint32_t node, rt_proc_t *again)
         start_on_core(w, n, node, again);
         return;
     }
-    if (again) {
-        n->idle++;
-        p_ready(w, again); /* to the back of the queue */
-        n->idle--;
-    }
     if (n->rq_head) {
         rt_proc_t *p = n->rq_head;
         n->rq_head = *rt_proc_queue_link(p);
         if (!n->rq_head) n->rq_tail = NULL;
         n->rq_len--;
+        if (again) enqueue(n, again); /* to the back of the queue */
         start_on_core(w, n, node, p);
     } else {
         n->idle++;
