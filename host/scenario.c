@@ -75,10 +75,17 @@ static void start_dying(host_scenario_t *s, lua_State *L, const char *why)
 static void memory_limit_hit(void *ctx)
 {
     host_scenario_t *s = ctx;
-    char why[160];
+    char why[224];
     snprintf(why, sizeof why, "memory limit exceeded (%zu MiB of Lua heap; raise it with --max-memory)",
              s->opts->max_memory >> 20);
-    start_dying(s, s->cur_L ? s->cur_L : s->L, why);
+    lua_State *proc = s->w.rt ? rt_current_thread(s->w.rt) : NULL;
+    if (proc) { /* name the process: the error is the run's, not the process's */
+        char pid[48];
+        rt_id_format(rt_current_pid(s->w.rt), pid, sizeof pid);
+        size_t n = strlen(why);
+        snprintf(why + n, sizeof why - n, " in process %s", pid);
+    }
+    start_dying(s, proc ? proc : s->cur_L ? s->cur_L : s->L, why);
 }
 
 static void guard_hook(lua_State *L, lua_Debug *ar)

@@ -204,6 +204,7 @@ bool rt_is_alive(const rt_t *rt, rt_pid_t pid) { return rt__proc_get(rt, pid) !=
 
 rt_pid_t rt_current_pid(const rt_t *rt) { return rt->current ? rt->current->pid : 0; }
 rt_time_t rt_now(const rt_t *rt) { return rt__now(rt); }
+lua_State *rt_current_thread(const rt_t *rt) { return rt->current ? rt->current->co : NULL; }
 
 rt_time_t rt__now(const rt_t *rt)
 {

@@ -146,6 +146,7 @@ rt_pid_t rt_whereis(const rt_t *rt, uint32_t node, const char *name);
 bool rt_is_alive(const rt_t *rt, rt_pid_t pid);
 /* The process whose slice is running (0 outside processes), and the time as it sees it. */
 rt_pid_t rt_current_pid(const rt_t *rt);
+lua_State *rt_current_thread(const rt_t *rt); /* its coroutine, or NULL */
 rt_time_t rt_now(const rt_t *rt);
 /* Number of processes alive, in all and on one node. */
 size_t rt_proc_count(const rt_t *rt);

@@ -848,7 +848,7 @@ START_TEST(test_err_memory_limit_loop)
 END_TEST
 
 /* One allocation over the limit (no Lua instruction runs after it) must be reported like the
- * loop above: with file:line and "memory limit". Fails today: the message is "out of memory". */
+ * loop above: with file:line and "memory limit". */
 START_TEST(test_err_memory_limit_single_allocation)
 {
     char *s = scenario("local a = 1\n"
@@ -859,6 +859,23 @@ START_TEST(test_err_memory_limit_single_allocation)
     ck_assert_msg(strstr(r.err, "s.lua:2:") != NULL && strstr(r.err, "memory limit") != NULL,
                   "a single allocation over --max-memory is not reported with file:line and "
                   "'memory limit':\n%s", r.err);
+    tu_result_free(&r);
+    cleanup(s);
+}
+END_TEST
+
+/* A process that allocates without bound stops the run (exit 2), naming its line and pid; the
+ * simulator does not crash and nothing is left half-written. */
+START_TEST(test_err_memory_limit_in_process)
+{
+    char *s = scenario("sim.spawn(function()\n"
+                       "  local t = {} local i = 0\n"
+                       "  while true do i = i + 1; t[i] = string.rep(\"x\", 1000) .. i end\n"
+                       "end)\n"
+                       "sim.run{duration = \"10s\"}\n");
+    tu_result_t r = run_within(60, "run", s, "--max-memory", "64MB", NULL);
+    assert_error(&r, "s.lua:3:", "memory limit", "in process <0.1.0>", NULL);
+    assert_tail(&r, NULL, NULL);
     tu_result_free(&r);
     cleanup(s);
 }
@@ -1260,6 +1277,7 @@ Suite *suite_cli(void)
         { "err_runaway_in_pcall_in_callback", test_err_runaway_in_pcall_in_callback },
         { "err_memory_limit_loop", test_err_memory_limit_loop },
         { "err_memory_limit_single_allocation", test_err_memory_limit_single_allocation },
+        { "err_memory_limit_in_process", test_err_memory_limit_in_process },
         { "check_false_fails", test_check_false_fails },
         { "check_detail_shown", test_check_detail_shown },
         { "check_error_is_failure", test_check_error_is_failure },
