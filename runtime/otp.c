@@ -224,6 +224,7 @@ static int otp_send(lua_State *L)
     rt->plat.trace_end(rt->plat.ctx);
     if (rt->current) rt->current->msgs_out++;
     if (!to) rt_msg_free(rt, m);
+    else if (rt->current && to == rt->current->pid) rt__mailbox_put(rt, rt->current, m); /* in the queue when send returns */
     else rt__post(rt, m);
     return 1; /* the message, as erlang:send/2 */
 }
@@ -529,22 +530,32 @@ static int otp_exit(lua_State *L)
     luaL_checkany(L, 2);
     rt_proc_t *p = rt->current;
     rt_msg_t *r = encode_msg(L, rt, 2, RT_SIG_EXIT, p ? p->pid : 0, to, "otp.exit");
-    if (p && to == p->pid) { /* a signal to oneself takes effect at once */
+    if (p && to == p->pid) {
+        /* A signal to oneself takes effect at once. It is not an exception: pcall cannot stop it.
+         * A process it kills stops here (its slice ends and the exit applies at the end). */
         bool normal = rt_term_is_str(r->data, r->len, "normal");
         bool kill = rt_term_is_str(r->data, r->len, "kill");
+        if (p->trap_exit && !kill) {
+            rt_msg_t *em = rt__exit_message(rt, p->pid, p->pid, r);
+            rt_msg_free(rt, r);
+            rt__mailbox_put(rt, p, em);
+            lua_pushboolean(L, 1);
+            return 1;
+        }
+        (void)normal; /* normal kills the caller itself (the documented anomaly) */
         if (kill) {
             rt_msg_free(rt, r);
-            lua_pushliteral(L, "killed");
-            return raise_exit(L, rt, lua_gettop(L));
+            jbuf_t *b = &rt->scratch;
+            jbuf_reset(b);
+            rt_tb_str(b, "killed");
+            r = rt__msg_new(rt, RT_SIG_EXIT, p->pid, p->pid, b, false);
         }
-        if (!p->trap_exit) {
-            rt_msg_free(rt, r);
-            return raise_exit(L, rt, 2);
+        if (p->pending_exit) rt_msg_free(rt, r);
+        else p->pending_exit = r;
+        if (L == p->co && lua_isyieldable(L)) {
+            p->yield = RT_Y_PREEMPT;
+            return lua_yield(L, 0);
         }
-        (void)normal;
-        /* trapping: the EXIT message goes straight into the mailbox */
-        r->to = p->pid;
-        rt__post(rt, r);
         lua_pushboolean(L, 1);
         return 1;
     }

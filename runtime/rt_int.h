@@ -141,6 +141,8 @@ void rt__vec_remove(rt_vec_t *v, size_t elem, uint32_t i);
 /* signal.c */
 rt_msg_t *rt__msg_new(rt_t *rt, uint8_t kind, rt_pid_t from, uint64_t to, const jbuf_t *term, bool has_refs);
 void rt__post(rt_t *rt, rt_msg_t *m);        /* from the current process (or outside) */
+void rt__mailbox_put(rt_t *rt, rt_proc_t *p, rt_msg_t *m);  /* m owned by the mailbox */
+rt_msg_t *rt__exit_message(rt_t *rt, rt_pid_t from, rt_pid_t to, const rt_msg_t *reason);
 void rt__send_exit(rt_t *rt, rt_pid_t from, rt_pid_t to, const uint8_t *reason, uint32_t len, bool linked);
 /* name.c */
 int rt__name_register(rt_t *rt, uint32_t node, const char *name, rt_proc_t *p);

@@ -95,7 +95,7 @@ static bool link_index(const rt_proc_t *p, rt_pid_t other, uint32_t *at)
 }
 
 /* Appends a message to p's mailbox and wakes p if its receive can take it. */
-static void mailbox_put(rt_t *rt, rt_proc_t *p, rt_msg_t *m)
+void rt__mailbox_put(rt_t *rt, rt_proc_t *p, rt_msg_t *m)
 {
     m->next = NULL;
     m->kind = RT_SIG_MSG;
@@ -120,7 +120,7 @@ static void mailbox_put(rt_t *rt, rt_proc_t *p, rt_msg_t *m)
 }
 
 /* {tag = "EXIT", from = pid, reason = r}: keys in canonical order (from, reason, tag) */
-static rt_msg_t *exit_message(rt_t *rt, rt_pid_t from, rt_pid_t to, const rt_msg_t *reason)
+rt_msg_t *rt__exit_message(rt_t *rt, rt_pid_t from, rt_pid_t to, const rt_msg_t *reason)
 {
     jbuf_t *b = &rt->scratch;
     jbuf_reset(b);
@@ -203,9 +203,9 @@ static void deliver_exit(rt_t *rt, rt_proc_t *p, rt_msg_t *m)
         return;
     }
     if (o == EXIT_TRAP) {
-        rt_msg_t *em = exit_message(rt, m->from, p->pid, m);
+        rt_msg_t *em = rt__exit_message(rt, m->from, p->pid, m);
         rt_msg_free(rt, m);
-        mailbox_put(rt, p, em);
+        rt__mailbox_put(rt, p, em);
         return;
     }
     trace_signal(rt, "exit_signal", p->pid, m->from, m);
@@ -255,7 +255,7 @@ static void deliver_down(rt_t *rt, rt_proc_t *p, rt_msg_t *m)
     rt_msg_t *dm = rt__msg_new(rt, RT_SIG_MSG, m->from, p->pid, b, false);
     free(mon.name);
     rt_msg_free(rt, m);
-    mailbox_put(rt, p, dm);
+    rt__mailbox_put(rt, p, dm);
 }
 
 void rt_deliver(rt_t *rt, rt_msg_t *m)
@@ -292,7 +292,7 @@ void rt_deliver(rt_t *rt, rt_msg_t *m)
     }
     switch (m->kind) {
     case RT_SIG_MSG:
-        mailbox_put(rt, p, m);
+        rt__mailbox_put(rt, p, m);
         return;
     case RT_SIG_EXIT:
         deliver_exit(rt, p, m);
