@@ -191,7 +191,7 @@ static uint64_t resolve_dest(lua_State *L, rt_t *rt, int idx, const char *fname)
         return (uint64_t)(uintptr_t)lua_touserdata(L, idx);
     if (lua_type(L, idx) == LUA_TSTRING) {
         rt_pid_t pid = rt_whereis(rt, cur_node(rt), lua_tostring(L, idx));
-        if (!pid) luaL_error(L, "%s: no process registered as '%s'", fname, lua_tostring(L, idx));
+        if (!pid) luaL_error(L, "%s: no process registered as '%s' (badarg)", fname, lua_tostring(L, idx));
         return pid;
     }
     if (lua_type(L, idx) == LUA_TTABLE) {

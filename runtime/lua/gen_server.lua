@@ -115,7 +115,8 @@ local function loop(mod, ctx, action)
   end
 end
 
-local function init_it(parent, ref, mod, args, name)
+local function init_it(starter, ref, mod, args, name, linked)
+  local parent = starter
   if name then
     local ok = pcall(otp.register, name, otp.self())
     if not ok then
@@ -123,7 +124,10 @@ local function init_it(parent, ref, mod, args, name)
       otp.exit("normal")
     end
   end
-  local ctx = {parent = parent, name = name, msgs_in = 0, msgs_out = 0, started = otp.now()}
+  -- the parent is the starter only for start_link (gen.erl): otherwise the server itself, so an
+  -- EXIT from the starter is an ordinary message
+  local ctx = {parent = linked and starter or otp.self(), name = name, msgs_in = 0, msgs_out = 0,
+               started = otp.now()}
   local function fail(reason, exit_reason)
     if name then pcall(otp.unregister, name) end
     gen.ack(parent, ref, {error = reason})
@@ -147,7 +151,7 @@ end
 local function start(link, mod, args, opts)
   opts = opts or {}
   if type(mod) ~= "table" then error("gen_server.start: the callback module must be a table", 3) end
-  local r = gen.start(link, opts.node, init_it, mod, args, opts.name)
+  local r = gen.start(link, opts.node, init_it, mod, args, opts.name, link)
   if r.ok then return r.ok end
   return nil, r.error
 end

@@ -5,15 +5,20 @@
 -- comes after them) must arrive in the order sent.
 local E = require("lib.expect")
 
+sim.node("n", {cores = 3})                      -- the senders run in parallel
+
 local seq = {a = {}, b = {}}
 local exit_after_msgs = {}
 
-sim.spawn(function()
+sim.spawn("n", function()
   local me = otp.self()
   otp.process_flag("trap_exit", true)
   for _, who in ipairs({"a", "b"}) do
     otp.spawn_link(function()
-      for i = 1, 50 do otp.send(me, {who = who, i = i}) end
+      for i = 1, 50 do
+        otp.send(me, {who = who, i = i})
+        if i % 10 == 0 then otp.work(0.01) end   -- uneven pacing between the two
+      end
       otp.exit("done_" .. who)   -- the EXIT signal follows the 50 messages
     end)
   end

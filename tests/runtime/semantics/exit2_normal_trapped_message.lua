@@ -1,0 +1,26 @@
+-- exit2_normal_trapped_message.lua
+-- otp-semantics §1.2, row "not set | `normal`, sender ≠ receiver | yes | `{'EXIT', From,
+-- normal}`". Observed on OTP 25: "exit(P,normal) by 3rd, trapping -> P got
+-- {'EXIT',Third,normal}".
+local E = require("lib.expect")
+
+local ids, p_saw, down = {}, {}, {}
+
+sim.spawn(function()
+  ids.third = otp.self()
+  local p, pref = otp.spawn_monitor(function(watcher)
+    otp.process_flag("trap_exit", true)
+    otp.send(watcher, {ready = true})
+    p_saw[#p_saw + 1] = otp.receive(100) or "nothing"
+    p_saw[#p_saw + 1] = otp.receive(0) or "nothing"
+    otp.exit("p_done")
+  end, otp.self())
+  otp.receive({ready = true})            -- P traps exits by now
+  otp.exit(p, "normal")
+  down.p = otp.receive({tag = "DOWN", ref = pref}).reason
+end)
+
+E.check("P gets exactly {EXIT, Third, normal}", function()
+  return p_saw, {{tag = "EXIT", from = ids.third, reason = "normal"}, "nothing"}
+end)
+E.check("P lives on", function() return down, {p = "p_done"} end)

@@ -1,0 +1,152 @@
+/* test_semantics.c — the OTP conformance scenarios: every scenario in tests/runtime/semantics/, one per
+ * rule of shared/docs/otp-semantics.md §1 (processes, signals, links, monitors, exit reasons,
+ * names) and §2 (gen_server), run through bin/otpsim as a user runs them.
+ *
+ * Each scenario is self-checking (sim.check on exact messages, order and reasons), so a case
+ * passes iff otpsim exits 0; on failure the case prints the scenario's whole stdout and stderr
+ * (the failing checks, the reproduce line) and keeps the FAIL lines in the assertion message.
+ * One TCase per file, named by the file's base name, so `CK_RUN_CASE=<rule>` runs one rule.
+ * One more case runs the mutual-call deadlock twice with one seed and compares trace hashes
+ * (§2.2: the winner must be a deterministic function of the schedule).
+ *
+ * A scenario that stopped ending (an endless loop no longer preempted) must fail, not hang: in
+ * fork mode each case caps its CPU time, and otpsim, spawned from it, inherits the cap. */
+#include <check.h>
+#include <glob.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "tests/testutil.h"
+
+/* Declared here for -Wmissing-prototypes; the definition must start its line for the runner's
+ * suite scan, which matches definitions starting with "Suite *suite_". */
+extern Suite *suite_semantics(void);
+
+#define SEMANTICS_GLOB "tests/runtime/semantics/*.lua"
+#define DEADLOCK_SCENARIO "tests/runtime/semantics/gen_server_mutual_call_deadlock.lua"
+#define CASE_TIMEOUT_S 30
+#define CPU_LIMIT_S 25
+#define FAIL_LINES_MAX 2000
+
+/* The scenario paths, found when the suite is built (before the fork) and read by the cases.
+ * Owned by this file for the life of the runner, like the TCase names made from them. */
+static glob_t scenarios;
+static int scenarios_found;
+
+/* In fork mode, caps this case's CPU time, and so that of the otpsim it spawns. Not in
+ * CK_FORK=no mode: there the cap would apply to the whole runner. */
+static void cpu_cap(void)
+{
+    const char *fork_env = getenv("CK_FORK");
+    if (fork_env && strcmp(fork_env, "no") == 0) return;
+    struct rlimit lim = { CPU_LIMIT_S, CPU_LIMIT_S + 1 };
+    (void)setrlimit(RLIMIT_CPU, &lim);
+}
+
+/* The "  FAIL ..." check lines and "otpsim: error" lines of a run's output, in a static buffer. */
+static const char *failure_lines(const char *out, const char *err)
+{
+    static char buf[FAIL_LINES_MAX];
+    size_t n = 0;
+    buf[0] = 0;
+    const char *texts[2] = { out, err };
+    for (int t = 0; t < 2; t++) {
+        for (const char *p = texts[t]; p && *p;) {
+            size_t len = strcspn(p, "\n");
+            bool keep = strncmp(p, "  FAIL", 6) == 0 || strstr(p, "error") != NULL;
+            if (keep && len < 300 && n + len + 2 < sizeof buf) {
+                memcpy(buf + n, p, len);
+                n += len;
+                buf[n++] = '\n';
+                buf[n] = 0;
+            }
+            p += len;
+            if (*p) p++;
+        }
+    }
+    return buf;
+}
+
+START_TEST(test_scenario)
+{
+    ck_assert_int_lt(_i, (int)scenarios.gl_pathc);
+    const char *path = scenarios.gl_pathv[_i];
+    cpu_cap();
+    tu_result_t r = tu_run("run", path, NULL);
+    if (r.code != 0) {
+        fprintf(stderr, "==== %s: exit %d\n---- stdout ----\n%s---- stderr ----\n%s----\n", path, r.code,
+                r.out ? r.out : "", r.err ? r.err : "");
+    }
+    ck_assert_msg(r.code == 0, "%s: otpsim exited %d (0 = every check passed)\n%s", path, r.code,
+                  failure_lines(r.out, r.err));
+    tu_result_free(&r);
+}
+END_TEST
+
+START_TEST(test_none_found)
+{
+    ck_abort_msg("no scenario matches %s (run from the repository root)", SEMANTICS_GLOB);
+}
+END_TEST
+
+/* §2.2 mutual call: the same seed gives the same outcome and the same trace, in two processes. */
+START_TEST(test_deadlock_deterministic)
+{
+    cpu_cap();
+    char hash[2][64];
+    for (int k = 0; k < 2; k++) {
+        tu_result_t r = tu_run("run", DEADLOCK_SCENARIO, "--seed", "7", "--quiet", NULL);
+        if (r.code != 0) fprintf(stderr, "---- stdout ----\n%s---- stderr ----\n%s", r.out, r.err);
+        ck_assert_msg(r.code == 0, "run %d of %s exited %d\n%s", k + 1, DEADLOCK_SCENARIO, r.code,
+                      failure_lines(r.out, r.err));
+        ck_assert_msg(tu_line_value(r.out, "trace-hash", hash[k], sizeof hash[k]) == 0,
+                      "no trace-hash line in the output of run %d", k + 1);
+        tu_result_free(&r);
+    }
+    ck_assert_str_eq(hash[0], hash[1]);
+}
+END_TEST
+
+/* The base name of path without ".lua", owned by the caller. */
+static char *case_name(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t len = strlen(base);
+    if (len > 4 && strcmp(base + len - 4, ".lua") == 0) len -= 4;
+    char *name = malloc(len + 1);
+    if (!name) return NULL;
+    memcpy(name, base, len);
+    name[len] = 0;
+    return name;
+}
+
+Suite *suite_semantics(void)
+{
+    Suite *s = suite_create("semantics");
+    if (!scenarios_found) {
+        scenarios_found = 1;
+        if (glob(SEMANTICS_GLOB, 0, NULL, &scenarios) != 0) scenarios.gl_pathc = 0;
+    }
+    if (scenarios.gl_pathc == 0) {
+        TCase *tc = tcase_create("scenarios_found");
+        tcase_add_test(tc, test_none_found);
+        suite_add_tcase(s, tc);
+        return s;
+    }
+    for (size_t i = 0; i < scenarios.gl_pathc; i++) {
+        char *name = case_name(scenarios.gl_pathv[i]); /* Check keeps the pointer: never freed */
+        TCase *tc = tcase_create(name ? name : scenarios.gl_pathv[i]);
+        tcase_set_timeout(tc, CASE_TIMEOUT_S);
+        tcase_add_loop_test(tc, test_scenario, (int)i, (int)i + 1);
+        suite_add_tcase(s, tc);
+    }
+    TCase *tc = tcase_create("mutual_call_deadlock_same_seed_same_trace");
+    tcase_set_timeout(tc, CASE_TIMEOUT_S);
+    tcase_add_test(tc, test_deadlock_deterministic);
+    suite_add_tcase(s, tc);
+    return s;
+}
