@@ -1,6 +1,7 @@
 /* test_semantics.c — the OTP conformance scenarios: every scenario in tests/runtime/semantics/, one per
  * rule of shared/docs/otp-semantics.md §1 (processes, signals, links, monitors, exit reasons,
- * names) and §2 (gen_server), run through bin/otpsim as a user runs them.
+ * names) and §2 (gen_server), and the CPU model scenarios of tests/runtime/cpu/, run through
+ * bin/otpsim as a user runs them.
  *
  * Each scenario is self-checking (sim.check on exact messages, order and reasons), so a case
  * passes iff otpsim exits 0; on failure the case prints the scenario's whole stdout and stderr
@@ -26,6 +27,7 @@
 extern Suite *suite_semantics(void);
 
 #define SEMANTICS_GLOB "tests/runtime/semantics/*.lua"
+#define CPU_GLOB "tests/runtime/cpu/*.lua"
 #define DEADLOCK_SCENARIO "tests/runtime/semantics/gen_server_mutual_call_deadlock.lua"
 #define CASE_TIMEOUT_S 30
 #define CPU_LIMIT_S 25
@@ -130,6 +132,8 @@ Suite *suite_semantics(void)
     if (!scenarios_found) {
         scenarios_found = 1;
         if (glob(SEMANTICS_GLOB, 0, NULL, &scenarios) != 0) scenarios.gl_pathc = 0;
+        /* the CPU model's scenarios (cores, run queues, preemption) run the same way */
+        if (scenarios.gl_pathc) glob(CPU_GLOB, GLOB_APPEND, NULL, &scenarios);
     }
     if (scenarios.gl_pathc == 0) {
         TCase *tc = tcase_create("scenarios_found");
