@@ -140,7 +140,7 @@ static void push_timer(lua_State *L, host_scenario_t *s, int fn, sim_time_t at, 
     bool unbounded = interval && count == UINT64_MAX && until == SIM_TIME_MAX;
     if (unbounded && s->unbounded_run)
         luaL_error(L, "sim.every: this timer never stops and sim.run has no end, so the run would "
-                      "never end; give the timer a count or an end time (to), or sim.run a duration");
+                      "never end; give the timer a count or a 'to' end time, or sim.run a duration");
     if (s->ntimers == s->timers_cap) {
         size_t cap = s->timers_cap ? s->timers_cap * 2 : 16;
         host_timer_t *t = realloc(s->timers, cap * sizeof *t);
@@ -219,7 +219,7 @@ static int sim_every(lua_State *L)
             if (!ok || c < 1) return luaL_error(L, "sim.every: count must be a positive integer");
             count = (uint64_t)c;
         }
-        if (lua_getfield(L, 3, "to") != LUA_TNIL) until = host_dur_check(L, -1, "sim.every", "end time (to)");
+        if (lua_getfield(L, 3, "to") != LUA_TNIL) until = host_dur_check(L, -1, "sim.every", "'to' end time");
         if (lua_getfield(L, 3, "start") != LUA_TNIL) start = host_dur_check(L, -1, "sim.every", "start delay");
         lua_pop(L, 3);
     }
@@ -320,7 +320,7 @@ static int sim_run(lua_State *L)
         if (has_d && has_u) return luaL_error(L, "sim.run: give either duration or to, not both");
         if (has_d) end = after_now(L, s, host_dur_check(L, -2, "sim.run", "duration"), "sim.run");
         if (has_u) {
-            end = host_dur_check(L, -1, "sim.run", "end time (to)");
+            end = host_dur_check(L, -1, "sim.run", "'to' end time");
             if (end < now_of(s)) {
                 char a[32], n[32];
                 host_dur_format(end, a, sizeof a);
@@ -333,7 +333,7 @@ static int sim_run(lua_State *L)
     host_scenario_check_sets(s);
     if (end == SIM_TIME_MAX && s->unbounded_timers > 0)
         return luaL_error(L, "sim.run: a sim.every timer never stops, so the run would never end; give "
-                             "sim.run{duration = ...} (or the timer a count or an end time, to)");
+                             "sim.run{duration = ...} (or the timer a count or a 'to' end time)");
     s->ran = true;
     s->unbounded_run = end == SIM_TIME_MAX;
     int rc = host_scenario_advance(s, end);
