@@ -126,6 +126,16 @@ static char *case_name(const char *path)
     return name;
 }
 
+/* Check keeps the case names it is given: they are freed at exit, after the runner. */
+static char **case_names;
+
+static void free_case_names(void)
+{
+    for (size_t i = 0; case_names && i < scenarios.gl_pathc; i++) free(case_names[i]);
+    free(case_names);
+    globfree(&scenarios);
+}
+
 Suite *suite_semantics(void)
 {
     Suite *s = suite_create("semantics");
@@ -141,8 +151,16 @@ Suite *suite_semantics(void)
         suite_add_tcase(s, tc);
         return s;
     }
+    if (!case_names) {
+        case_names = calloc(scenarios.gl_pathc, sizeof *case_names);
+        atexit(free_case_names);
+    }
     for (size_t i = 0; i < scenarios.gl_pathc; i++) {
-        char *name = case_name(scenarios.gl_pathv[i]); /* Check keeps the pointer: never freed */
+        char *name = case_name(scenarios.gl_pathv[i]);
+        if (case_names) {
+            free(case_names[i]);
+            case_names[i] = name;
+        }
         TCase *tc = tcase_create(name ? name : scenarios.gl_pathv[i]);
         tcase_set_timeout(tc, CASE_TIMEOUT_S);
         tcase_add_loop_test(tc, test_scenario, (int)i, (int)i + 1);
