@@ -32,6 +32,7 @@ typedef struct host_scenario {
     sim_world_t w;              /* clock, events, trace, nodes, runtime */
     const host_run_opts_t *opts;
     uint64_t next_udata_id;
+    prng_t rng_dist;            /* the "dist" stream behind sim.exp and friends */
 
     host_param_t *params;
     size_t nparams, params_cap;

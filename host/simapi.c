@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dist.h"
 #include "dur.h"
 #include "det.h"
 #include "runtime/rt.h"
@@ -490,6 +491,9 @@ void host_simapi_open(lua_State *L)
     lua_pop(L, 1);
 
     luaL_newlib(L, sim_funcs);
+    host_scenario_t *s = host_scenario_of(L);
+    prng_stream_init(&s->rng_dist, s->opts->seed, "dist");
+    host_dist_open(L, &s->rng_dist, &s->next_udata_id);
     lua_getfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
     lua_pushvalue(L, -2);
     lua_setfield(L, -2, "sim"); /* so tracebacks name functions "sim.at" */

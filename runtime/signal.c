@@ -253,6 +253,12 @@ static void deliver_down(rt_t *rt, rt_proc_t *p, rt_msg_t *m)
     rt_tb_str(b, "type");
     rt_tb_str(b, "process");
     rt_msg_t *dm = rt__msg_new(rt, RT_SIG_MSG, m->from, p->pid, b, false);
+    rt->plat.trace_begin(rt->plat.ctx, rt__now(rt), "down");
+    rt__trace_pid(rt, "pid", p->pid);
+    rt__trace_pid(rt, "ref", mon.ref);
+    if (m->from) rt__trace_pid(rt, "object", m->from);
+    rt__trace_term(rt, "reason", m->data, m->len);
+    rt->plat.trace_end(rt->plat.ctx);
     free(mon.name);
     rt_msg_free(rt, m);
     rt__mailbox_put(rt, p, dm);
