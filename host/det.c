@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "alloc.h"
+#include "runtime/term.h"
 #include "base/prng.h"
 
 #define CFIDS_KEY "otpsim.det.cfids"
@@ -113,20 +114,11 @@ static void key_info(lua_State *L, int idx, key_info_t *k)
     }
 }
 
-static int num_cmp(const key_info_t *a, const key_info_t *b)
-{
-    if (a->isint && b->isint) return (a->i > b->i) - (a->i < b->i);
-    lua_Number x = a->isint ? (lua_Number)a->i : a->n;
-    lua_Number y = b->isint ? (lua_Number)b->i : b->n;
-    if (x != y) return x < y ? -1 : 1;
-    return b->isint - a->isint; /* cannot happen for distinct keys; integers first */
-}
-
 static int info_cmp(const key_info_t *a, const key_info_t *b)
 {
     if (a->rank != b->rank) return a->rank < b->rank ? -1 : 1;
     switch (a->rank) {
-    case 0: return num_cmp(a, b);
+    case 0: return rt_term_num_cmp(a->isint, a->i, a->n, b->isint, b->i, b->n);
     case 1: {
         size_t m = a->len < b->len ? a->len : b->len;
         int c = memcmp(a->s, b->s, m);
@@ -169,6 +161,15 @@ static int iter_step(lua_State *L)
     lua_replace(L, lua_upvalueindex(3));
     lua_pushnil(L);
     return 1;
+}
+
+int host_det_iter_next(lua_State *L, int iter)
+{
+    lua_pushvalue(L, iter);
+    lua_call(L, 0, 2);
+    if (!lua_isnil(L, -2)) return 1;
+    lua_pop(L, 2);
+    return 0;
 }
 
 void host_det_push_iter(lua_State *L, int idx)
@@ -605,13 +606,8 @@ static void number_cfunctions(lua_State *L, int tbl, int depth)
 {
     tbl = lua_absindex(L, tbl);
     host_det_push_iter(L, tbl);
-    for (;;) {
-        lua_pushvalue(L, -1);
-        lua_call(L, 0, 2);
-        if (lua_isnil(L, -2)) {
-            lua_pop(L, 2);
-            break;
-        }
+    int it = lua_gettop(L);
+    while (host_det_iter_next(L, it)) {
         if (is_light_cfunction(L, -1)) light_cfunction_id(L, -1);
         else if (lua_istable(L, -1) && depth > 0 && lua_type(L, -2) == LUA_TSTRING &&
                  strcmp(lua_tostring(L, -2), "_G") != 0)

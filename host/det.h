@@ -47,4 +47,8 @@ const char *host_det_tolstring(lua_State *L, int idx, size_t *len);
  * host_det_key_cmp order and nil at the end. Pushes one value (the iterator closure). */
 void host_det_push_iter(lua_State *L, int idx);
 
+/* Advances the iterator at stack index iter: pushes key and value and returns 1, or pushes
+ * nothing and returns 0 at the end. */
+int host_det_iter_next(lua_State *L, int iter);
+
 #endif

@@ -23,10 +23,9 @@ static void check_options(lua_State *L, int idx, const char *fname, const char *
 {
     idx = lua_absindex(L, idx);
     host_det_push_iter(L, idx);
-    for (;;) {
-        lua_pushvalue(L, -1);
-        lua_call(L, 0, 1);
-        if (lua_isnil(L, -1)) break;
+    int it = lua_gettop(L);
+    while (host_det_iter_next(L, it)) {
+        lua_pop(L, 1); /* the value */
         int ok = 0;
         if (lua_type(L, -1) == LUA_TSTRING)
             for (int i = 0; allowed[i]; i++)
@@ -44,7 +43,7 @@ static void check_options(lua_State *L, int idx, const char *fname, const char *
         }
         lua_pop(L, 1);
     }
-    lua_pop(L, 2);
+    lua_pop(L, 1);
 }
 
 /* ---- parameters ----------------------------------------------------------------------------- */

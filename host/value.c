@@ -5,24 +5,7 @@
 #include <string.h>
 
 #include "det.h"
-
-static const char *const keywords[] = {
-    "and", "break", "do", "else", "elseif", "end", "false", "for", "function", "goto", "if", "in",
-    "local", "nil", "not", "or", "repeat", "return", "then", "true", "until", "while", NULL
-};
-
-static int is_identifier(const char *s, size_t n)
-{
-    if (n == 0 || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') || s[0] == '_'))
-        return 0;
-    for (size_t i = 1; i < n; i++)
-        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
-              (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
-            return 0;
-    for (int k = 0; keywords[k]; k++)
-        if (strlen(keywords[k]) == n && memcmp(keywords[k], s, n) == 0) return 0;
-    return 1;
-}
+#include "runtime/term.h"
 
 static void quoted(jbuf_t *out, const char *s, size_t n)
 {
@@ -95,13 +78,8 @@ static void render(lua_State *L, int idx, jbuf_t *out, int depth, int seen, int 
         if (out->len > HOST_VALUE_MAX) break;
     }
     host_det_push_iter(L, idx);
-    for (;;) {
-        lua_pushvalue(L, -1);
-        lua_call(L, 0, 2);
-        if (lua_isnil(L, -2)) {
-            lua_pop(L, 2);
-            break;
-        }
+    int it = lua_gettop(L);
+    while (host_det_iter_next(L, it)) {
         if (lua_isinteger(L, -2) && lua_tointeger(L, -2) >= 1 && lua_tointeger(L, -2) <= n) {
             lua_pop(L, 2);
             continue;
@@ -114,7 +92,7 @@ static void render(lua_State *L, int idx, jbuf_t *out, int depth, int seen, int 
         first = 0;
         size_t kl = 0;
         const char *ks = lua_type(L, -2) == LUA_TSTRING ? lua_tolstring(L, -2, &kl) : NULL;
-        if (ks && is_identifier(ks, kl)) {
+        if (ks && rt_term_is_identifier(ks, kl)) {
             jbuf_put(out, ks, kl);
         } else {
             jbuf_putc(out, '[');

@@ -47,12 +47,7 @@ static int key_cmp(const void *pa, const void *pb)
     const key_t_ *a = pa, *b = pb;
     if (a->rank != b->rank) return a->rank < b->rank ? -1 : 1;
     switch (a->rank) {
-    case 0: {
-        if (a->isint && b->isint) return (a->i > b->i) - (a->i < b->i);
-        lua_Number x = a->isint ? (lua_Number)a->i : a->n, y = b->isint ? (lua_Number)b->i : b->n;
-        if (x != y) return x < y ? -1 : 1;
-        return b->isint - a->isint;
-    }
+    case 0: return rt_term_num_cmp(a->isint, a->i, a->n, b->isint, b->i, b->n);
     case 1: {
         size_t m = a->len < b->len ? a->len : b->len;
         int c = memcmp(a->s, b->s, m);
@@ -382,18 +377,26 @@ void rt_term_release(lua_State *L, const uint8_t *p, uint32_t len)
 }
 
 /* ---- render ------------------------------------------------------------------------------- */
-static bool is_ident(const uint8_t *s, uint32_t n)
+bool rt_term_is_identifier(const char *s, size_t n)
 {
     static const char *const kw[] = { "and", "break", "do", "else", "elseif", "end", "false",
         "for", "function", "goto", "if", "in", "local", "nil", "not", "or", "repeat", "return",
         "then", "true", "until", "while", NULL };
     if (!n || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') || s[0] == '_')) return false;
-    for (uint32_t i = 1; i < n; i++)
+    for (size_t i = 1; i < n; i++)
         if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
             return false;
     for (int k = 0; kw[k]; k++)
         if (strlen(kw[k]) == n && memcmp(kw[k], s, n) == 0) return false;
     return true;
+}
+
+int rt_term_num_cmp(int aint, lua_Integer ai, lua_Number an, int bint, lua_Integer bi, lua_Number bn)
+{
+    if (aint && bint) return (ai > bi) - (ai < bi);
+    lua_Number x = aint ? (lua_Number)ai : an, y = bint ? (lua_Number)bi : bn;
+    if (x != y) return x < y ? -1 : 1;
+    return bint - aint; /* equal as numbers: distinct keys never are; integers first */
 }
 
 static uint32_t render(const uint8_t *p, uint32_t i, jbuf_t *out)
@@ -448,7 +451,7 @@ static uint32_t render(const uint8_t *p, uint32_t i, jbuf_t *out)
         }
         for (uint32_t k = 0; k < nhash; k++) {
             if (k || narr) jbuf_puts(out, ", ");
-            if (p[j] == RT_T_STR && is_ident(p + j + 5, get_u32(p + j + 1))) {
+            if (p[j] == RT_T_STR && rt_term_is_identifier((const char *)p + j + 5, get_u32(p + j + 1))) {
                 jbuf_put(out, (const char *)p + j + 5, get_u32(p + j + 1));
                 j = skip(p, j);
             } else {

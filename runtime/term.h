@@ -20,6 +20,7 @@
 
 #include <lua.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "base/jbuf.h"
@@ -53,6 +54,12 @@ bool rt_term_match(const uint8_t *msg, uint32_t mlen, const uint8_t *pat, uint32
 
 /* True if the term is the string s. */
 bool rt_term_is_str(const uint8_t *p, uint32_t len, const char *s);
+
+/* Helpers shared with the scenario host's printing and key order: whether s is a Lua
+ * identifier (printed bare as a table key), and the order of two numbers (integers and floats
+ * compared by value). */
+bool rt_term_is_identifier(const char *s, size_t n);
+int rt_term_num_cmp(int aint, lua_Integer ai, lua_Number an, int bint, lua_Integer bi, lua_Number bn);
 
 /* Builders for terms made in C. Table keys must be emitted in canonical order. */
 void rt_tb_table(jbuf_t *b, uint32_t narr, uint32_t nhash);
