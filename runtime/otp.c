@@ -723,6 +723,28 @@ static int otp_is_ref(lua_State *L)
     return 1;
 }
 
+/* otp._render(v) → the text print would show for a message value (for sys trace lines). */
+static int otp_render(lua_State *L)
+{
+    rt_t *rt = RT_UP;
+    luaL_checkany(L, 1);
+    jbuf_t *b = &rt->scratch;
+    jbuf_reset(b);
+    bool has_refs = false;
+    const char *err;
+    if (rt_term_encode(L, 1, b, &has_refs, &err) != 0) {
+        luaL_tolstring(L, 1, NULL);
+        return 1;
+    }
+    jbuf_t text;
+    jbuf_init(&text);
+    rt_term_render((const uint8_t *)b->p, (uint32_t)b->len, &text);
+    if (has_refs) rt_term_release(L, (const uint8_t *)b->p, (uint32_t)b->len);
+    lua_pushlstring(L, jbuf_cstr(&text), text.len);
+    jbuf_deinit(&text);
+    return 1;
+}
+
 /* otp.process_info(pid) → table, or nil if the process is not alive. */
 static int otp_process_info(lua_State *L)
 {
@@ -849,7 +871,8 @@ void rt__otp_open(rt_t *rt, lua_State *L)
         { "registered", otp_registered }, { "send_after", otp_send_after },
         { "cancel_timer", otp_cancel_timer }, { "now", otp_now }, { "work", otp_work },
         { "make_ref", otp_make_ref }, { "is_pid", otp_is_pid }, { "is_ref", otp_is_ref },
-        { "process_info", otp_process_info }, { "_trace", otp_trace }, { NULL, NULL }
+        { "process_info", otp_process_info }, { "_trace", otp_trace }, { "_render", otp_render },
+        { NULL, NULL }
     };
     lua_createtable(L, 0, 2); /* the metatable of exit errors */
     lua_pushcfunction(L, exit_tostring);

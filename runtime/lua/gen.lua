@@ -137,4 +137,114 @@ function gen.reason_of(e)
   return e
 end
 
+-- ---- system messages (sys) ----------------------------------------------------------------
+-- Every behaviour keeps a ctx with: name, started (ms), msgs_in, msgs_out, suspended, and the
+-- debug options (trace, log, stats) that sys switches on. Behaviours call gen.system for a
+-- {tag = "$system"} message and gen.debug_in / gen.debug_out around their callbacks. `hooks`
+-- gives the behaviour-specific parts: get_state(ctx), set_state(ctx, v), terminate(ctx, reason)
+-- (does not return), format_state(ctx) (for sys trace lines).
+
+local function dbg_name(ctx)
+  if ctx.name then return tostring(ctx.name) end
+  return tostring(otp.self())
+end
+
+local function show(v)
+  if type(v) == "string" then return v end
+  return otp._render(v)
+end
+
+-- An incoming event for sys: kind "call" (with from), "cast", "info".
+function gen.debug_in(ctx, kind, msg, from)
+  if ctx.trace then
+    local line
+    if kind == "call" then line = string.format("*DBG* %s got call %s from %s", dbg_name(ctx), show(msg), tostring(from.pid))
+    elseif kind == "cast" then line = string.format("*DBG* %s got cast %s", dbg_name(ctx), show(msg))
+    else line = string.format("*DBG* %s got %s", dbg_name(ctx), show(msg)) end
+    otp._trace("sys", "text", line)
+  end
+  if ctx.log then
+    local l = ctx.log
+    l[#l + 1] = {"in", msg, from and from.pid or nil}
+    if #l > ctx.log_max then table.remove(l, 1) end
+  end
+end
+
+-- The outcome: a reply sent (reply_to set) and/or the new state.
+function gen.debug_out(ctx, reply, reply_to, state_text)
+  if ctx.trace then
+    local line
+    if reply_to then
+      line = string.format("*DBG* %s sent %s to %s, new state %s", dbg_name(ctx), show(reply), tostring(reply_to.pid), state_text)
+    else
+      line = string.format("*DBG* %s new state %s", dbg_name(ctx), state_text)
+    end
+    otp._trace("sys", "text", line)
+  end
+  if ctx.log and reply_to then
+    local l = ctx.log
+    l[#l + 1] = {"out", reply, reply_to.pid}
+    if #l > ctx.log_max then table.remove(l, 1) end
+  end
+end
+
+function gen.system(ctx, m, hooks)
+  local req, from = m.req, m.from
+  local function answer(v) if from then gen.reply(from, v) end end
+  local op = type(req) == "table" and req[1] or req
+  if op == "get_state" then
+    answer(hooks.get_state(ctx))
+  elseif op == "replace_state" then
+    local ok, new = pcall(req[2], hooks.get_state(ctx))
+    if ok then hooks.set_state(ctx, new); answer(new)
+    else answer({error = {"callback_failed", new}}) end
+  elseif op == "suspend" then
+    ctx.suspended = true
+    answer("ok")
+  elseif op == "resume" then
+    ctx.suspended = false
+    answer("ok")
+  elseif op == "get_status" then
+    answer({pid = otp.self(), module = ctx.behaviour, name = ctx.name,
+            status = ctx.suspended and "suspended" or "running", parent = ctx.parent,
+            state = hooks.get_state(ctx)})
+  elseif op == "statistics" then
+    local flag = req[2]
+    if flag == true then
+      ctx.stats = {start = otp.now(), reductions = otp.process_info().reductions,
+                   msgs_in = ctx.msgs_in, msgs_out = ctx.msgs_out}
+      answer("ok")
+    elseif flag == false then
+      ctx.stats = nil
+      answer("ok")
+    elseif ctx.stats then
+      local st = ctx.stats
+      answer({start_time = st.start, current_time = otp.now(),
+              reductions = otp.process_info().reductions - st.reductions,
+              messages_in = ctx.msgs_in - st.msgs_in, messages_out = ctx.msgs_out - st.msgs_out})
+    else
+      answer("no_statistics")
+    end
+  elseif op == "trace" then
+    ctx.trace = req[2] and true or nil
+    answer("ok")
+  elseif op == "log" then
+    local flag = req[2]
+    if flag == true or type(flag) == "number" then
+      ctx.log = {}
+      ctx.log_max = type(flag) == "number" and flag or 10
+      answer("ok")
+    elseif flag == false then
+      ctx.log = nil
+      answer("ok")
+    else
+      answer(ctx.log and {table.unpack(ctx.log)} or {})
+    end
+  elseif op == "terminate" then
+    hooks.terminate(ctx, req[2])
+  else
+    answer({error = "unknown_system_msg"})
+  end
+end
+
 return gen

@@ -24,6 +24,9 @@ local function handle_result(mod, ctx, from, ok, ...)
   if tag == "reply" and from and n >= 3 then
     ctx.msgs_out = ctx.msgs_out + 1
     gen.reply(from, a)
+    if ctx.trace or ctx.log then
+      gen.debug_out(ctx, a, from, type(b) == "string" and b or otp._render(b))
+    end
     return b, c
   elseif tag == "noreply" and n >= 2 then
     return a, b
@@ -45,35 +48,21 @@ local function handle_result(mod, ctx, from, ok, ...)
   exit_after_terminate(mod, {"bad_return_value", tag}, ctx.state, ctx)
 end
 
-local function system(mod, ctx, m)
-  local req = m.req
-  local from = m.from
-  local function answer(v) if from then gen.reply(from, v) end end
-  if req == "get_state" then
-    answer(ctx.state)
-  elseif type(req) == "table" and req[1] == "replace_state" then
-    local ok, new = pcall(req[2], ctx.state)
-    if ok then ctx.state = new end
-    answer(ctx.state)
-  elseif req == "suspend" then
-    ctx.suspended = true
-    answer("ok")
-  elseif req == "resume" then
-    ctx.suspended = false
-    answer("ok")
-  elseif req == "get_status" then
-    answer({status = ctx.suspended and "suspended" or "running", module = ctx.name, state = ctx.state})
-  elseif type(req) == "table" and req[1] == "statistics" then
-    answer({start_time = ctx.started, current_time = otp.now(), reductions = 0,
-            messages_in = ctx.msgs_in, messages_out = ctx.msgs_out})
-  elseif type(req) == "table" and req[1] == "terminate" then
-    exit_after_terminate(mod, req[2], ctx.state, ctx)
-  else
-    answer({error = "unknown_system_msg"})
-  end
+local function state_text(ctx)
+  return type(ctx.state) == "string" and ctx.state or otp._render(ctx.state)
+end
+
+local function system_hooks(mod)
+  return {
+    get_state = function(ctx) return ctx.state end,
+    set_state = function(ctx, v) ctx.state = v end,
+    terminate = function(ctx, reason) exit_after_terminate(mod, reason, ctx.state, ctx) end,
+  }
 end
 
 local function loop(mod, ctx, action)
+  local hooks = system_hooks(mod)
+  local debug = gen.debug_in
   while true do
     -- {continue = x}: handle_continue runs before any queued message
     while type(action) == "table" and action.continue ~= nil do
@@ -93,20 +82,25 @@ local function loop(mod, ctx, action)
     end
     local kind = type(m) == "table" and m.tag or nil
     if kind == gen.SYSTEM then
-      system(mod, ctx, m) -- the loop re-enters with the same (full) timeout
+      gen.system(ctx, m, hooks) -- the loop re-enters with the same (full) timeout
     elseif kind == gen.CALL then
       ctx.msgs_in = ctx.msgs_in + 1
+      if ctx.trace or ctx.log then debug(ctx, "call", m.req, m.from) end
       ctx.state, action = handle_result(mod, ctx, m.from,
         gen.pcall(mod.handle_call, m.req, m.from, ctx.state))
     elseif kind == "$gen_cast" then
       ctx.msgs_in = ctx.msgs_in + 1
+      if ctx.trace or ctx.log then debug(ctx, "cast", m.msg) end
       ctx.state, action = handle_result(mod, ctx, nil, gen.pcall(mod.handle_cast, m.msg, ctx.state))
+      if ctx.trace then gen.debug_out(ctx, nil, nil, state_text(ctx)) end
     elseif kind == "EXIT" and m.from == ctx.parent then
       exit_after_terminate(mod, m.reason, ctx.state, ctx)
     else
       ctx.msgs_in = ctx.msgs_in + 1
+      if ctx.trace or ctx.log then debug(ctx, "info", m) end
       if mod.handle_info then
         ctx.state, action = handle_result(mod, ctx, nil, gen.pcall(mod.handle_info, m, ctx.state))
+        if ctx.trace then gen.debug_out(ctx, nil, nil, state_text(ctx)) end
       else
         otp._trace("unexpected_info", "msg", m)
         action = nil
@@ -127,7 +121,7 @@ local function init_it(starter, ref, mod, args, name, linked)
   -- the parent is the starter only for start_link (gen.erl): otherwise the server itself, so an
   -- EXIT from the starter is an ordinary message
   local ctx = {parent = linked and starter or otp.self(), name = name, msgs_in = 0, msgs_out = 0,
-               started = otp.now()}
+               started = otp.now(), behaviour = "gen_server"}
   local function fail(reason, exit_reason)
     if name then pcall(otp.unregister, name) end
     gen.ack(parent, ref, {error = reason})

@@ -1,0 +1,3 @@
+-- application.lua — placeholder, being written
+local otp, gen = ...
+return {}

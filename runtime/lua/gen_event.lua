@@ -1,0 +1,3 @@
+-- gen_event.lua — placeholder, being written
+local otp, gen = ...
+return {}

@@ -1,0 +1,3 @@
+-- gen_statem.lua — placeholder, being written
+local otp, gen = ...
+return {}

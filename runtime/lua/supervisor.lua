@@ -1,0 +1,3 @@
+-- supervisor.lua — placeholder, being written
+local otp, gen = ...
+return {}
