@@ -2,8 +2,8 @@
 -- otp-semantics §2.7: "`messages_in` counts every non-system message the behaviour receives:
 -- calls, casts, infos and `timeout`. `messages_out` counts replies sent. [RUN: 2 calls + 1 cast
 -- + 1 info → `messages_in 4, messages_out 2`]". The same workload plus one more cast and the
--- timeout it arms (a timeout counts as a message in). The system message is sent raw
--- ({tag = "$system", req = {"statistics", "get"}}); otpsim counts from the start.
+-- timeout it arms (a timeout counts as a message in). Counting starts with
+-- sys:statistics(P, true); before that, get answers no_statistics (as OTP's sys does).
 local E = require("lib.expect")
 
 sim.node("n", {instr_ns = 0})
@@ -18,6 +18,8 @@ local got = {}
 
 sim.spawn("n", function()
   local pid = otp.gen_server.start(Srv)
+  got.before = otp.sys.statistics(pid, "get")
+  otp.sys.statistics(pid, true)
   otp.gen_server.call(pid, "plain")
   otp.gen_server.call(pid, "second")
   otp.gen_server.cast(pid, "c")
@@ -31,6 +33,9 @@ sim.spawn("n", function()
   got.stats = {messages_in = m.value.messages_in, messages_out = m.value.messages_out}
 end)
 
+E.check("no statistics before they are switched on", function()
+  return got.before, "no_statistics"
+end)
 E.check("2 calls + 2 casts + 1 info + 1 timeout in, 2 replies out", function()
   return got.stats, {messages_in = 6, messages_out = 2}
 end)
