@@ -488,6 +488,7 @@ done:
     free(s->params);
     free(s->checks);
     free(s->timers);
+    free(s->boot_ref);
     free(s->set_used);
     jbuf_deinit(&s->err);
     jbuf_deinit(&s->err_detail);

@@ -33,6 +33,8 @@ typedef struct host_scenario {
     const host_run_opts_t *opts;
     uint64_t next_udata_id;
     prng_t rng_dist;            /* the "dist" stream behind sim.exp and friends */
+    int *boot_ref;              /* per node: registry ref of its boot function, or LUA_NOREF */
+    uint32_t nboot;
 
     host_param_t *params;
     size_t nparams, params_cap;

@@ -349,7 +349,7 @@ static int sim_run(lua_State *L)
 
 static int sim_node(lua_State *L)
 {
-    static const char *const opts[] = { "cores", "instr_ns", "quantum", NULL };
+    static const char *const opts[] = { "boot", "cores", "instr_ns", "quantum", NULL };
     host_scenario_t *s = host_scenario_of(L);
     const char *name = luaL_checkstring(L, 1);
     if (!*name) return luaL_error(L, "sim.node: the name must not be empty");
@@ -376,9 +376,23 @@ static int sim_node(lua_State *L)
             o.quantum_ns = host_dur_check(L, -1, "sim.node", "quantum");
             if (o.quantum_ns == 0) return luaL_error(L, "sim.node: the quantum must be greater than 0");
         }
-        lua_pop(L, 3);
+        if (lua_getfield(L, 2, "boot") != LUA_TNIL && !lua_isfunction(L, -1))
+            return luaL_error(L, "sim.node: boot must be a function (the node's first process)");
+        lua_pop(L, 4);
     }
-    sim_world_node_add(&s->w, name, &o);
+    uint32_t idx = sim_world_node_add(&s->w, name, &o);
+    if (lua_istable(L, 2) && lua_getfield(L, 2, "boot") == LUA_TFUNCTION) {
+        if (idx >= s->nboot) {
+            int *b = realloc(s->boot_ref, (idx + 1) * sizeof *b);
+            if (!b) return luaL_error(L, "out of memory");
+            for (uint32_t k = s->nboot; k <= idx; k++) b[k] = LUA_NOREF;
+            s->boot_ref = b;
+            s->nboot = idx + 1;
+        }
+        lua_pushvalue(L, -1);
+        s->boot_ref[idx] = luaL_ref(L, LUA_REGISTRYINDEX);
+        rt_spawn_lua(s->w.rt, L, idx, lua_gettop(L), 0);
+    }
     lua_pushvalue(L, 1);
     return 1;
 }
@@ -431,6 +445,61 @@ static int sim_kill(lua_State *L)
     return 1;
 }
 
+static uint32_t check_node_name(lua_State *L, host_scenario_t *s, int idx, const char *fname)
+{
+    const char *name = luaL_checkstring(L, idx);
+    int n = rt_node_find(s->w.rt, name);
+    if (n < 0) luaL_error(L, "%s: no node named '%s'", fname, name);
+    return (uint32_t)n;
+}
+
+/* sim.restart(node): a node that is down comes back; its boot function runs again. */
+static int sim_restart(lua_State *L)
+{
+    host_scenario_t *s = host_scenario_of(L);
+    uint32_t n = check_node_name(L, s, 1, "sim.restart");
+    if (rt_node_is_up(s->w.rt, n)) return luaL_error(L, "sim.restart: node '%s' is up", lua_tostring(L, 1));
+    rt_node_up(s->w.rt, n);
+    if (n < s->nboot && s->boot_ref[n] != LUA_NOREF) {
+        lua_rawgeti(L, LUA_REGISTRYINDEX, s->boot_ref[n]);
+        rt_spawn_lua(s->w.rt, L, n, lua_gettop(L), 0);
+        lua_pop(L, 1);
+    }
+    return 0;
+}
+
+static int restart_later(lua_State *L)
+{
+    lua_settop(L, 0);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    return sim_restart(L);
+}
+
+/* sim.crash(node [, {restart_after = d}]): every process on the node dies at once. */
+static int sim_crash(lua_State *L)
+{
+    static const char *const opts[] = { "restart_after", NULL };
+    host_scenario_t *s = host_scenario_of(L);
+    uint32_t n = check_node_name(L, s, 1, "sim.crash");
+    sim_time_t after = SIM_TIME_MAX;
+    if (!lua_isnoneornil(L, 2)) {
+        luaL_checktype(L, 2, LUA_TTABLE);
+        check_options(L, 2, "sim.crash", opts);
+        if (lua_getfield(L, 2, "restart_after") != LUA_TNIL)
+            after = host_dur_check(L, -1, "sim.crash", "restart_after delay");
+        lua_pop(L, 1);
+    }
+    if (rt_current_pid(s->w.rt)) return luaL_error(L, "sim.crash: only from scenario code, not from a process");
+    rt_node_down(s->w.rt, n, "crash");
+    if (after != SIM_TIME_MAX) { /* heart: restart after a delay */
+        lua_pushvalue(L, 1);
+        lua_pushcclosure(L, restart_later, 1);
+        push_timer(L, s, -1, after_now(L, s, after, "sim.crash"), 0, 1, SIM_TIME_MAX);
+        lua_pop(L, 2);
+    }
+    return 0;
+}
+
 /* sim.node_stats(name) → {cores, busy_ms, utilization, run_queue, run_queue_max, slices, processes} */
 static int sim_node_stats(lua_State *L)
 {
@@ -477,7 +546,8 @@ void host_simapi_open(lua_State *L)
         { "param", sim_param }, { "at", sim_at }, { "after", sim_after }, { "every", sim_every },
         { "cancel", timer_cancel }, { "now", sim_now }, { "seed", sim_seed },
         { "check", sim_check }, { "run", sim_run }, { "node", sim_node }, { "spawn", sim_spawn },
-        { "kill", sim_kill }, { "node_stats", sim_node_stats }, { NULL, NULL }
+        { "kill", sim_kill }, { "node_stats", sim_node_stats }, { "crash", sim_crash },
+        { "restart", sim_restart }, { NULL, NULL }
     };
     static const luaL_Reg timer_methods[] = {
         { "cancel", timer_cancel }, { "active", timer_active }, { NULL, NULL }

@@ -723,6 +723,15 @@ static int otp_is_ref(lua_State *L)
     return 1;
 }
 
+/* otp._halt(why): the calling process's node halts (init:stop / an application's death). */
+static int otp_halt(lua_State *L)
+{
+    rt_t *rt = RT_UP;
+    rt_proc_t *p = need_proc(L, rt, "otp._halt");
+    rt__halt_later(rt, p->node, luaL_optstring(L, 1, "halt"));
+    return 0;
+}
+
 /* otp._render(v) → the text print would show for a message value (for sys trace lines). */
 static int otp_render(lua_State *L)
 {
@@ -871,7 +880,7 @@ void rt__otp_open(rt_t *rt, lua_State *L)
         { "registered", otp_registered }, { "send_after", otp_send_after },
         { "cancel_timer", otp_cancel_timer }, { "now", otp_now }, { "work", otp_work },
         { "make_ref", otp_make_ref }, { "is_pid", otp_is_pid }, { "is_ref", otp_is_ref },
-        { "process_info", otp_process_info }, { "_trace", otp_trace }, { "_render", otp_render },
+        { "process_info", otp_process_info }, { "_trace", otp_trace }, { "_render", otp_render }, { "_halt", otp_halt },
         { NULL, NULL }
     };
     lua_createtable(L, 0, 2); /* the metatable of exit errors */

@@ -172,6 +172,45 @@ uint32_t rt_node_add(rt_t *rt, const char *name, const rt_node_params_t *params)
 }
 
 uint32_t rt_node_count(const rt_t *rt) { return rt->nnodes; }
+bool rt_node_is_up(const rt_t *rt, uint32_t node) { return node < rt->nnodes && !rt->nodes[node].down; }
+
+void rt_node_down(rt_t *rt, uint32_t node, const char *why)
+{
+    SIM_ASSERT(node < rt->nnodes && rt->current == NULL);
+    rt_node_t *n = &rt->nodes[node];
+    if (n->down) return;
+    n->down = true;
+    rt->plat.trace_begin(rt->plat.ctx, rt__now(rt), "node_down");
+    rt->plat.trace_str(rt->plat.ctx, "node", n->name, strlen(n->name));
+    rt->plat.trace_str(rt->plat.ctx, "why", why, strlen(why));
+    rt->plat.trace_end(rt->plat.ctx);
+    jbuf_t *b = &rt->scratch;
+    while (n->first) {
+        rt_proc_t *p = n->first;
+        jbuf_reset(b);
+        rt_tb_str(b, "noconnection");
+        rt_msg_t *r = rt__msg_new(rt, RT_SIG_EXIT, p->pid, 0, b, false);
+        if (p->state == RT_P_RUNNING) { /* its slice is accounted for: end it now */
+            if (p->exit_reason) rt_msg_free(rt, p->exit_reason);
+            p->exit_reason = NULL;
+            p->exited = false;
+            p->state = RT_P_WAITING;
+            p->queued = true; /* the platform still holds it until its slice-end event */
+        }
+        rt__proc_exit(rt, p, r);
+    }
+}
+
+void rt_node_up(rt_t *rt, uint32_t node)
+{
+    SIM_ASSERT(node < rt->nnodes);
+    rt_node_t *n = &rt->nodes[node];
+    if (!n->down) return;
+    n->down = false;
+    rt->plat.trace_begin(rt->plat.ctx, rt__now(rt), "node_up");
+    rt->plat.trace_str(rt->plat.ctx, "node", n->name, strlen(n->name));
+    rt->plat.trace_end(rt->plat.ctx);
+}
 const char *rt_node_name(const rt_t *rt, uint32_t node) { return node < rt->nnodes ? rt->nodes[node].name : "?"; }
 
 int rt_node_find(const rt_t *rt, const char *name)
@@ -280,6 +319,7 @@ rt_pid_t rt_spawn_lua(rt_t *rt, lua_State *L, uint32_t node, int fn_idx, int nar
     fn_idx = lua_absindex(L, fn_idx);
     luaL_checktype(L, fn_idx, LUA_TFUNCTION);
     if (node >= rt->nnodes) luaL_error(L, "spawn: no such node");
+    if (rt->nodes[node].down) luaL_error(L, "spawn: node '%s' is down", rt->nodes[node].name);
     /* Copy the arguments first, so a bad one leaves no half-made process. The boundaries live
      * in a userdata so that an error raised here leaks nothing. */
     jbuf_t *b = &rt->scratch;
@@ -495,6 +535,10 @@ static rt_time_t run_slice(rt_t *rt, rt_proc_t *p, rt_time_t now)
 
 bool rt_proc_slice_end(rt_t *rt, rt_proc_t *p)
 {
+    if (p->state == RT_P_DEAD) { /* its node went down during the slice */
+        free(p);
+        return false;
+    }
     SIM_ASSERT(p->state == RT_P_RUNNING);
     if (p->pending_exit) {
         if (p->exit_reason) rt_msg_free(rt, p->exit_reason);

@@ -102,6 +102,14 @@ const char *rt_node_name(const rt_t *rt, uint32_t node);
 /* Index of the node named `name`, or -1. */
 int rt_node_find(const rt_t *rt, const char *name);
 
+/* Stops a node now (outside any slice): every process on it ends at once with reason
+ * "noconnection" (what other nodes observe when a node goes away), its names are released, and
+ * nothing can be spawned there until rt_node_up. Traced as "node_down" with `why`. */
+void rt_node_down(rt_t *rt, uint32_t node, const char *why);
+/* Makes a stopped node usable again (a restart, as heart does); traced as "node_up". */
+void rt_node_up(rt_t *rt, uint32_t node);
+bool rt_node_is_up(const rt_t *rt, uint32_t node);
+
 /* ---- entry points for the platform ------------------------------------------------------- */
 
 /* Runs one slice of p at time `now` (p was handed to ready()) and sets *cpu to the CPU time it

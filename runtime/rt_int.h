@@ -96,9 +96,10 @@ typedef struct rt_node {
     strmap_t names;           /* registered name -> pid */
     rt_proc_t *first, *last;  /* processes in spawn order */
     size_t nprocs;
+    bool down;                /* halted or crashed: no process runs or starts there */
 } rt_node_t;
 
-enum rt_timer_kind { RT_T_RECV, RT_T_SEND, RT_T_READY };
+enum rt_timer_kind { RT_T_RECV, RT_T_SEND, RT_T_READY, RT_T_HALT };
 
 typedef struct rt_timer {
     uint8_t kind;
@@ -106,7 +107,7 @@ typedef struct rt_timer {
     uint64_t dest;           /* SEND: a pid, or 0 with dest_name */
     char *dest_name;
     uint32_t dest_node;
-    rt_msg_t *msg;           /* SEND: the message (owned) */
+    rt_msg_t *msg;           /* SEND: the message (owned); HALT: the reason */
     uint64_t handle;         /* platform handle */
     rt_time_t at;
 } rt_timer_t;
@@ -152,6 +153,7 @@ uint64_t rt__timer_recv_start(rt_t *rt, rt_proc_t *p, rt_time_t at);
 uint64_t rt__timer_send_start(rt_t *rt, rt_proc_t *owner, rt_time_t at, uint64_t dest, const char *dest_name,
                               uint32_t dest_node, rt_msg_t *msg);
 int64_t rt__timer_cancel_left(rt_t *rt, uint64_t id);
+void rt__halt_later(rt_t *rt, uint32_t node, const char *why);
 void rt__timer_cancel(rt_t *rt, uint64_t id);
 /* trace helpers */
 void rt__trace_pid(rt_t *rt, const char *key, rt_pid_t pid);

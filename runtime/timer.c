@@ -3,6 +3,7 @@
  * Each timer is a platform timer whose cookie is the timer's id (a ref, which is also what
  * otp.send_after returns). A send_after timer to a pid is cancelled when that process exits
  * (erlang:send_after semantics); one to a name fires whatever happened to the name. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,6 +61,19 @@ uint64_t rt__timer_send_start(rt_t *rt, rt_proc_t *owner, rt_time_t at, uint64_t
     return timer_add(rt, t, owner ? owner->node : dest_node);
 }
 
+/* Halts `node` at the current (slice-local) time, outside any slice. */
+void rt__halt_later(rt_t *rt, uint32_t node, const char *why)
+{
+    rt_timer_t *t = calloc(1, sizeof *t);
+    SIM_ASSERT(t != NULL);
+    t->kind = RT_T_HALT;
+    t->dest_node = node;
+    t->dest_name = strdup(why);
+    SIM_ASSERT(t->dest_name != NULL);
+    t->at = rt__now(rt);
+    timer_add(rt, t, node);
+}
+
 /* Cancels; returns the time left in ns (0 if it fires now), or -1 if no such timer. */
 int64_t rt__timer_cancel_left(rt_t *rt, uint64_t id)
 {
@@ -86,6 +100,14 @@ void rt_timer_fire(rt_t *rt, uint64_t id)
         p->recv_timer = 0;
         p->timed_out = true;
         rt__proc_wake(rt, p);
+        return;
+    }
+    case RT_T_HALT: {
+        uint32_t node = t->dest_node;
+        char why[128];
+        snprintf(why, sizeof why, "%s", t->dest_name ? t->dest_name : "halt");
+        timer_free(rt, id, t);
+        rt_node_down(rt, node, why);
         return;
     }
     case RT_T_READY: {
