@@ -12,6 +12,13 @@ local RESTARTING = "restarting"
 
 local function normal_exit(reason) return gen.is_normal_exit(reason) end
 
+-- A child's pid is also indexed (st.by_pid) so an EXIT finds its child in O(1).
+local function set_pid(st, child, pid)
+  if otp.is_pid(child.pid) then st.by_pid[child.pid] = nil end
+  child.pid = pid
+  if otp.is_pid(pid) then st.by_pid[pid] = child end
+end
+
 local function sup_name(st) return st.name or tostring(otp.self()) end
 
 local function report(st, what, child, pid, reason)
@@ -139,20 +146,28 @@ end
 
 local function terminate_child_rec(st, child)
   if otp.is_pid(child.pid) then shutdown_child(st, child, child.pid) end
-  child.pid = nil
+  set_pid(st, child, nil)
 end
 
 -- ---- the restart machinery -------------------------------------------------------------------
 
--- supervisor.erl add_restart/1: newest first, window inclusive, whole seconds.
+-- supervisor.erl add_restart/1: keep the restarts R with R >= Now - Period (whole seconds,
+-- inclusive), add Now, allow if there are at most Intensity. Kept as a queue (oldest at
+-- st.rhead) instead of OTP's newest-first list: the same set, O(1) per restart.
 local function add_restart(st)
   local now = otp.now() // 1000
-  local kept = {now}
-  for _, r in ipairs(st.restarts) do
-    if r >= now - st.period then kept[#kept + 1] = r else break end
+  local q = st.restarts
+  while st.rhead <= #q and q[st.rhead] < now - st.period do
+    q[st.rhead] = false
+    st.rhead = st.rhead + 1
   end
-  st.restarts = kept
-  return #kept <= st.intensity
+  if st.rhead > 64 and st.rhead > #q // 2 then -- compact
+    local nq = {}
+    for i = st.rhead, #q do nq[#nq + 1] = q[i] end
+    q, st.restarts, st.rhead = nq, nq, 1
+  end
+  q[#q + 1] = now
+  return #q - st.rhead + 1 <= st.intensity
 end
 
 local function index_of(st, child)
@@ -168,11 +183,11 @@ end
 local function start_one(st, child, extra)
   local pid, reason = call_start(child.start, extra or child.extra)
   if otp.is_pid(pid) then
-    child.pid = pid
+    set_pid(st, child, pid)
     report(st, "child_started", child, pid)
     return true
   elseif pid == "ignore" then
-    child.pid = nil
+    set_pid(st, child, nil)
     if child.restart == "temporary" then remove_child(st, child) end
     return true
   end
@@ -188,7 +203,7 @@ local function restart_group(st, group)
     if index_of(st, c) then
       local ok = start_one(st, c)
       if not ok then
-        c.pid = RESTARTING
+        set_pid(st, c, RESTARTING)
         try_again(st, c)
         return
       end
@@ -201,7 +216,7 @@ local function do_restart(st, child)
   if strategy == "one_for_one" or strategy == "simple_one_for_one" then
     local ok = start_one(st, child)
     if not ok then
-      child.pid = RESTARTING
+      set_pid(st, child, RESTARTING)
       try_again(st, child)
     end
     return
@@ -256,8 +271,8 @@ function Sup.init(args)
   local children, bad = check_specs(args.children or {}, flags.auto_shutdown)
   if not children then return "stop", {"start_spec", bad} end
   local st = {strategy = flags.strategy, intensity = flags.intensity, period = flags.period,
-              auto_shutdown = flags.auto_shutdown, restarts = {}, children = {}, name = args.name,
-              dynamic = {}, nextdyn = 0}
+              auto_shutdown = flags.auto_shutdown, restarts = {}, rhead = 1, children = {}, name = args.name,
+              dynamic = {}, by_pid = {}}
   if st.strategy == "simple_one_for_one" then
     if #children ~= 1 then return "stop", {"bad_start_spec", "simple_one_for_one needs exactly one child spec"} end
     st.template = children[1]
@@ -278,7 +293,7 @@ end
 
 local function find_by_pid(st, pid)
   if st.strategy == "simple_one_for_one" then return st.dynamic[pid] end
-  for _, c in ipairs(st.children) do if c.pid == pid then return c end end
+  return st.by_pid[pid]
 end
 
 local function find_by_id(st, id)
@@ -299,15 +314,16 @@ local function child_exited(st, child, pid, reason)
     report(st, "child_terminated", child, pid, reason)
   end
   if restart_it then
-    child.pid = nil
+    set_pid(st, child, nil)
     return restart(st, child)
   end
   if st.strategy == "simple_one_for_one" then
     st.dynamic[pid] = nil
   elseif child.restart == "temporary" then
+    set_pid(st, child, nil)
     remove_child(st, child)
   else
-    child.pid = nil
+    set_pid(st, child, nil)
   end
   if auto_shutdown(st, child) then return "shutdown" end
 end
@@ -423,7 +439,7 @@ function Sup.handle_call(req, from, st)
     st.children[#st.children + 1] = c
     local pid, reason = call_start(c.start)
     if otp.is_pid(pid) then
-      c.pid = pid
+      set_pid(st, c, pid)
       report(st, "child_started", c, pid)
       return "reply", {pid}, st
     end
@@ -457,7 +473,7 @@ function Sup.handle_call(req, from, st)
     if otp.is_pid(c.pid) then return "reply", {nil, "running"}, st end
     local pid, reason = call_start(c.start)
     if otp.is_pid(pid) then
-      c.pid = pid
+      set_pid(st, c, pid)
       report(st, "child_started", c, pid)
       return "reply", {pid}, st
     end
