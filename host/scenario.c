@@ -378,7 +378,18 @@ static void fill_result(host_scenario_t *s, host_run_result_t *res)
     jbuf_t m;
     jbuf_init(&m);
     jbuf_printf(&m, "{\"kernel\":{\"events_scheduled\":%" PRIu64 "},\"lua\":{\"instructions\":%" PRIu64
-                ",\"object_bytes_peak\":%zu}}", s->w.q.next_seq - 1, s->instr_total, s->alloc.obj_peak);
+                ",\"object_bytes_peak\":%zu},\"counters\":{", s->w.q.next_seq - 1, s->instr_total, s->alloc.obj_peak);
+    size_t nk;
+    const char **keys = strmap_keys(&s->w.counters, &nk);
+    for (size_t i = 0; i < nk; i++) {
+        uint64_t v = 0;
+        strmap_get(&s->w.counters, keys[i], &v);
+        if (i) jbuf_putc(&m, ',');
+        jbuf_json_str(&m, keys[i], strlen(keys[i]));
+        jbuf_printf(&m, ":%" PRId64, (int64_t)v);
+    }
+    free(keys);
+    jbuf_puts(&m, "}}");
     res->metrics_json = xstrdup(jbuf_cstr(&m));
     jbuf_deinit(&m);
 }

@@ -732,6 +732,16 @@ static int otp_halt(lua_State *L)
     return 0;
 }
 
+/* otp._count(name [, delta = 1]): a counter in the run's metrics (--json metrics.counters). */
+static int otp_count(lua_State *L)
+{
+    rt_t *rt = RT_UP;
+    const char *name = luaL_checkstring(L, 1);
+    lua_Integer d = luaL_optinteger(L, 2, 1);
+    if (rt->plat.count) rt->plat.count(rt->plat.ctx, name, (int64_t)d);
+    return 0;
+}
+
 /* otp._render(v) → the text print would show for a message value (for sys trace lines). */
 static int otp_render(lua_State *L)
 {
@@ -880,7 +890,7 @@ void rt__otp_open(rt_t *rt, lua_State *L)
         { "registered", otp_registered }, { "send_after", otp_send_after },
         { "cancel_timer", otp_cancel_timer }, { "now", otp_now }, { "work", otp_work },
         { "make_ref", otp_make_ref }, { "is_pid", otp_is_pid }, { "is_ref", otp_is_ref },
-        { "process_info", otp_process_info }, { "_trace", otp_trace }, { "_render", otp_render }, { "_halt", otp_halt },
+        { "process_info", otp_process_info }, { "_trace", otp_trace }, { "_render", otp_render }, { "_halt", otp_halt }, { "_count", otp_count },
         { NULL, NULL }
     };
     lua_createtable(L, 0, 2); /* the metatable of exit errors */

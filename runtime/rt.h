@@ -71,6 +71,8 @@ typedef struct rt_platform {
     /* Called from process threads every few hundred instructions (the host collects garbage at
      * deterministic points here). May be NULL. */
     void (*tick)(void *ctx, lua_State *L);
+    /* Adds delta to the named counter of the run's metrics (alarms raised, drops, ...). */
+    void (*count)(void *ctx, const char *name, int64_t delta);
     /* The trace: one event = begin, fields, end (see sim/kernel/trace.h for the format). */
     void (*trace_begin)(void *ctx, rt_time_t t, const char *kind);
     void (*trace_u64)(void *ctx, const char *key, uint64_t v);

@@ -165,6 +165,14 @@ static uint32_t p_default_node(void *ctx)
     return 0;
 }
 
+static void p_count(void *ctx, const char *name, int64_t delta)
+{
+    sim_world_t *w = ctx;
+    uint64_t v = 0;
+    strmap_get(&w->counters, name, &v);
+    SIM_ASSERT(strmap_put(&w->counters, name, (uint64_t)((int64_t)v + delta)) == 0);
+}
+
 static uint64_t p_random(void *ctx) { return prng_next(&((sim_world_t *)ctx)->rng_rt); }
 
 static void p_tick(void *ctx, lua_State *L)
@@ -221,6 +229,7 @@ int sim_world_init(sim_world_t *w, uint64_t seed, const char *trace_path)
         return -1;
     }
     jbuf_init(&w->render_buf);
+    strmap_init(&w->counters);
     prng_stream_init(&w->rng_sched, seed, "sched");
     prng_stream_init(&w->rng_rt, seed, "runtime");
     return 0;
@@ -230,7 +239,7 @@ int sim_world_start_runtime(sim_world_t *w, lua_State *L)
 {
     rt_platform_t plat = {
         .ctx = w, .now = p_now, .timer_start = p_timer_start, .timer_cancel = p_timer_cancel,
-        .post = p_post, .ready = p_ready, .default_node = p_default_node, .random = p_random, .tick = p_tick,
+        .post = p_post, .ready = p_ready, .default_node = p_default_node, .random = p_random, .count = p_count, .tick = p_tick,
         .trace_begin = p_trace_begin, .trace_u64 = p_trace_u64, .trace_str = p_trace_str,
         .trace_term = p_trace_term, .trace_id = p_trace_id, .trace_end = p_trace_end,
     };
@@ -285,4 +294,5 @@ void sim_world_deinit(sim_world_t *w)
     w->nodes = NULL;
     evq_deinit(&w->q);
     jbuf_deinit(&w->render_buf);
+    strmap_deinit(&w->counters);
 }

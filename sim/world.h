@@ -17,6 +17,7 @@
 #include <stdbool.h>
 
 #include "base/prng.h"
+#include "base/strmap.h"
 #include "runtime/rt.h"
 #include "sim/kernel/evq.h"
 #include "sim/kernel/trace.h"
@@ -52,6 +53,7 @@ typedef struct sim_world {
     void (*tick)(void *ctx, lua_State *L);  /* forwarded from process threads (may be NULL) */
     void *tick_ctx;
     jbuf_t render_buf;           /* rendering terms for the trace file */
+    strmap_t counters;           /* metrics counters (name -> int64 as uint64) */
 } sim_world_t;
 
 /* Initialises the kernel parts. trace_path NULL: hash only. Returns 0, or -1 with errno set
