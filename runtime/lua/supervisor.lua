@@ -31,10 +31,11 @@ end
 
 local function check_spec(spec, auto_shutdown)
   if type(spec) ~= "table" then return nil, {"invalid_child_spec", spec} end
-  if spec.id == nil then return nil, {"missing_id"} end
+  if spec.id == nil then return nil, "missing_id" end
   local start = spec.start
+  if start == nil then return nil, "missing_start" end
   if type(start) ~= "function" and not (type(start) == "table" and type(start[1]) == "function") then
-    return nil, {"invalid_mfa", spec.id}
+    return nil, {"invalid_mfa", start}
   end
   local restart = spec.restart or "permanent"
   if restart ~= "permanent" and restart ~= "transient" and restart ~= "temporary" then
@@ -50,11 +51,11 @@ local function check_spec(spec, auto_shutdown)
   end
   local significant = spec.significant or false
   if type(significant) ~= "boolean" then return nil, {"invalid_significant", significant} end
-  if significant and restart == "permanent" then
-    return nil, {"bad_combination", {{"restart", "permanent"}, {"significant", true}}}
-  end
   if significant and auto_shutdown == "never" then
     return nil, {"bad_combination", {{"auto_shutdown", "never"}, {"significant", true}}}
+  end
+  if significant and restart == "permanent" then
+    return nil, {"bad_combination", {{"restart", "permanent"}, {"significant", true}}}
   end
   return {id = spec.id, start = start, restart = restart, shutdown = shutdown, type = ctype,
           significant = significant}
@@ -72,8 +73,9 @@ local function check_specs(specs, auto_shutdown)
   return out
 end
 
+-- Without auto_shutdown (undefined in OTP) significant children are not checked against it.
 function M.check_childspecs(specs, auto_shutdown)
-  local ok, why = check_specs(specs, auto_shutdown or "never")
+  local ok, why = check_specs(specs, auto_shutdown)
   if not ok then return nil, why end
   return "ok"
 end
@@ -109,9 +111,9 @@ local function call_start(start, extra)
   local ok, r1, r2 = gen.pcall(fn, table.unpack(args))
   if not ok then return nil, gen.reason_of(r1) end
   if otp.is_pid(r1) then return r1 end
-  if r1 == "ignore" then return "ignore" end
+  if r1 == "ignore" or (r1 == nil and r2 == "ignore") then return "ignore" end -- gen_server's ignore
   if r1 == nil then return nil, r2 end
-  return nil, {"bad_return", r1}
+  return nil, r1 -- any other value is the error, as {failed_to_start_child, Id, Value}
 end
 
 -- §3.6: monitor; exit(shutdown) (or kill); wait up to the shutdown time; kill; unlink; flush.
@@ -137,10 +139,15 @@ local function shutdown_child(st, child, pid)
   local reason = down.reason
   local exit = otp.receive({tag = "EXIT", from = pid}, 0)
   if exit then reason = exit.reason end
-  local ok = reason == "shutdown" or (type(reason) == "table" and reason[1] == "shutdown" and child.restart ~= "permanent") or
-             (reason == "killed" and child.shutdown == "brutal_kill") or
-             (reason == "normal" and child.restart ~= "permanent")
-  if reason == "shutdown" then ok = true end
+  -- supervisor.erl shutdown/2: which exit reasons count as a clean shutdown
+  local not_permanent = child.restart ~= "permanent"
+  local soft = reason == "normal" or (type(reason) == "table" and reason[1] == "shutdown")
+  local ok
+  if child.shutdown == "brutal_kill" then
+    ok = reason == "killed" or ((reason == "shutdown" or soft) and not_permanent)
+  else
+    ok = reason == "shutdown" or (soft and not_permanent)
+  end
   if not ok then report(st, "shutdown_error", child, pid, reason) end
 end
 
@@ -240,7 +247,6 @@ end
 local function restart(st, child)
   if not add_restart(st) then
     report(st, "reached_max_restart_intensity", child, otp.is_pid(child.pid) and child.pid or nil, "shutdown")
-    if st.strategy == "simple_one_for_one" then st.dynamic[child.pid_key or 0] = nil end
     remove_child(st, child)
     return "shutdown"
   end
@@ -248,13 +254,17 @@ local function restart(st, child)
 end
 
 try_again = function(st, child)
-  otp.gen_server.cast(otp.self(), {"try_again_restart", child})
+  otp.gen_server.cast(otp.self(), {"try_again_restart", child.id, child.key or false})
 end
 
 -- ---- auto_shutdown (§3.8) --------------------------------------------------------------------
 local function auto_shutdown(st, child)
   if not child.significant or st.auto_shutdown == "never" then return false end
   if st.auto_shutdown == "any_significant" then return true end
+  if st.strategy == "simple_one_for_one" then
+    for _, c in pairs(st.dynamic) do if c.significant then return false end end
+    return #st.dyn_restarting == 0 or not st.template.significant
+  end
   for _, c in ipairs(st.children) do
     if c.significant and otp.is_pid(c.pid) then return false end
   end
@@ -272,7 +282,7 @@ function Sup.init(args)
   if not children then return "stop", {"start_spec", bad} end
   local st = {strategy = flags.strategy, intensity = flags.intensity, period = flags.period,
               auto_shutdown = flags.auto_shutdown, restarts = {}, rhead = 1, children = {}, name = args.name,
-              dynamic = {}, by_pid = {}}
+              dynamic = {}, by_pid = {}, dyn_restarting = {}, nextkey = 0}
   if st.strategy == "simple_one_for_one" then
     if #children ~= 1 then return "stop", {"bad_start_spec", "simple_one_for_one needs exactly one child spec"} end
     st.template = children[1]
@@ -289,6 +299,31 @@ function Sup.init(args)
     end
   end
   return "ok", st
+end
+
+-- simple_one_for_one: a dynamic child restarts with the same arguments; a failed start marks it
+-- restarting and is retried through try_again_restart, counting intensity each time (§3.4).
+local function dyn_restart(st, child)
+  if not add_restart(st) then
+    report(st, "reached_max_restart_intensity", child, nil, "shutdown")
+    return "shutdown"
+  end
+  local pid, reason = call_start(child.start, child.extra)
+  if otp.is_pid(pid) then
+    child.pid = pid
+    st.dynamic[pid] = child
+    report(st, "child_started", child, pid)
+    return
+  end
+  if pid == "ignore" then return end
+  report(st, "start_error", child, nil, reason)
+  if child.pid ~= RESTARTING then
+    child.pid = RESTARTING
+    st.nextkey = st.nextkey + 1
+    child.key = st.nextkey
+    st.dyn_restarting[#st.dyn_restarting + 1] = child
+  end
+  try_again(st, child)
 end
 
 local function find_by_pid(st, pid)
@@ -333,29 +368,16 @@ function Sup.handle_info(m, st)
     local child = find_by_pid(st, m.from)
     if not child then return "noreply", st end
     if st.strategy == "simple_one_for_one" then
-      -- a dynamic child restarts with the same arguments
-      local outcome
-      if child.restart == "permanent" or (child.restart == "transient" and not normal_exit(m.reason)) then
+      st.dynamic[m.from] = nil
+      local restart_it = child.restart == "permanent" or (child.restart == "transient" and not normal_exit(m.reason))
+      if not normal_exit(m.reason) or child.restart == "permanent" then
         report(st, "child_terminated", child, m.from, m.reason)
-        st.dynamic[m.from] = nil
-        if not add_restart(st) then
-          report(st, "reached_max_restart_intensity", child, m.from, "shutdown")
-          return "stop", "shutdown", st
-        end
-        local pid, reason = call_start(child.start, child.extra)
-        if otp.is_pid(pid) then
-          child.pid = pid
-          st.dynamic[pid] = child
-          report(st, "child_started", child, pid)
-        else
-          report(st, "start_error", child, nil, reason)
-        end
-      else
-        if not normal_exit(m.reason) then report(st, "child_terminated", child, m.from, m.reason) end
-        st.dynamic[m.from] = nil
-        outcome = auto_shutdown(st, child) and "shutdown"
       end
-      if outcome then return "stop", outcome, st end
+      if restart_it then
+        if dyn_restart(st, child) == "shutdown" then return "stop", "shutdown", st end
+      elseif auto_shutdown(st, child) then
+        return "stop", "shutdown", st
+      end
       return "noreply", st
     end
     if child_exited(st, child, m.from, m.reason) == "shutdown" then return "stop", "shutdown", st end
@@ -365,9 +387,17 @@ end
 
 function Sup.handle_cast(m, st)
   if type(m) == "table" and m[1] == "try_again_restart" then
-    local child = m[2]
-    -- the cast carries a copy: find the live record by id
-    local live = find_by_id(st, child.id)
+    if st.strategy == "simple_one_for_one" then
+      for i, c in ipairs(st.dyn_restarting) do
+        if c.key == m[3] then
+          if dyn_restart(st, c) == "shutdown" then return "stop", "shutdown", st end
+          if c.pid ~= RESTARTING then table.remove(st.dyn_restarting, i) end
+          break
+        end
+      end
+      return "noreply", st
+    end
+    local live = find_by_id(st, m[2])
     if live and live.pid == RESTARTING then
       if restart(st, live) == "shutdown" then return "stop", "shutdown", st end
     end
@@ -383,6 +413,9 @@ local function which(st)
     table.sort(pids)
     for _, pid in ipairs(pids) do
       out[#out + 1] = {id = "undefined", pid = pid, type = st.template.type}
+    end
+    for _ in ipairs(st.dyn_restarting) do
+      out[#out + 1] = {id = "undefined", pid = RESTARTING, type = st.template.type}
     end
     return out
   end
@@ -449,7 +482,7 @@ function Sup.handle_call(req, from, st)
     end
     remove_child(st, c)
     report(st, "start_error", c, nil, reason)
-    return "reply", {nil, reason}, st
+    return "reply", {nil, {reason, req[2]}}, st
   elseif op == "terminate_child" then
     local key = req[2]
     if s1f1 then
