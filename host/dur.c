@@ -1,56 +1,14 @@
 /* dur.c — exact duration parsing and formatting. */
 #include "dur.h"
 
+#include "base/duration.h"
+
 #include <lauxlib.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-static const struct { const char *name; sim_time_t ns; } units[] = {
-    { "ns", SIM_TIME_NS }, { "us", SIM_TIME_US }, { "\xc2\xb5s", SIM_TIME_US },
-    { "ms", SIM_TIME_MS }, { "s", SIM_TIME_S }, { "m", 60 * SIM_TIME_S },
-    { "min", 60 * SIM_TIME_S }, { "h", 3600 * SIM_TIME_S }, { "d", 86400 * SIM_TIME_S },
-};
-
-int host_dur_parse(const char *s, size_t n, sim_time_t *out)
-{
-    size_t i = 0;
-    while (i < n && (s[i] == ' ' || s[i] == '\t')) i++;
-    unsigned __int128 ip = 0, fp = 0, fscale = 1;
-    size_t digits = 0;
-    while (i < n && s[i] >= '0' && s[i] <= '9') {
-        ip = ip * 10 + (unsigned)(s[i++] - '0');
-        if (ip > UINT64_MAX) return -1;
-        digits++;
-    }
-    if (i < n && s[i] == '.') {
-        i++;
-        while (i < n && s[i] >= '0' && s[i] <= '9') {
-            if (fscale < (unsigned __int128)1000000000000000000ULL) {
-                fp = fp * 10 + (unsigned)(s[i] - '0');
-                fscale *= 10;
-            }
-            i++;
-            digits++;
-        }
-    }
-    if (digits == 0) return -1;
-    while (i < n && s[i] == ' ') i++;
-    size_t ul = n - i;
-    while (ul > 0 && s[i + ul - 1] == ' ') ul--;
-    sim_time_t unit = 0;
-    if (ul == 0) {
-        unit = SIM_TIME_MS;
-    } else {
-        for (size_t u = 0; u < sizeof units / sizeof units[0]; u++)
-            if (strlen(units[u].name) == ul && memcmp(units[u].name, s + i, ul) == 0) unit = units[u].ns;
-    }
-    if (!unit) return -1;
-    unsigned __int128 v = ip * unit + (fp * unit * 2 + fscale) / (2 * fscale);
-    if (v > UINT64_MAX) return -1;
-    *out = (sim_time_t)v;
-    return 0;
-}
+int host_dur_parse(const char *s, size_t n, sim_time_t *out) { return duration_parse(s, n, out); }
 
 int host_dur_from_ms(double ms, sim_time_t *out)
 {

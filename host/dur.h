@@ -13,8 +13,9 @@
 #include "sim/kernel/simtime.h"
 
 /* What a duration looks like, for error messages. */
-#define HOST_DUR_HELP \
-    "a duration is a number of milliseconds or a string such as \"250us\", \"20ms\", \"2s\", \"5m\", \"1h\""
+#include "base/duration.h"
+
+#define HOST_DUR_HELP DURATION_HELP
 
 /* Parses a duration string. Returns 0, or -1 if it is malformed, negative or overflows. */
 int host_dur_parse(const char *s, size_t n, sim_time_t *out);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/duration.h"
 #include "base/invariant.h"
 #include "lua_sources.h"
 #include "otp.h"
@@ -64,11 +65,25 @@ static uint32_t check_node(lua_State *L, rt_t *rt, int idx, const char *fname)
     return (uint32_t)n;
 }
 
-/* Milliseconds (a number >= 0) to ns. */
+/* A duration (milliseconds, or a string such as "250us" or "2s") to ns. The argument is
+ * replaced by its value in milliseconds, so later reads of it see a number. */
 static rt_time_t check_ms(lua_State *L, int idx, const char *fname)
 {
-    lua_Number ms = luaL_checknumber(L, idx);
-    if (!(ms >= 0) || ms > 1.8e13) luaL_error(L, "%s: bad time %s ms (a number >= 0)", fname, lua_tostring(L, idx));
+    idx = lua_absindex(L, idx);
+    if (lua_type(L, idx) == LUA_TSTRING) {
+        size_t n;
+        const char *s = lua_tolstring(L, idx, &n);
+        uint64_t ns;
+        if (duration_parse(s, n, &ns) != 0)
+            luaL_error(L, "%s: bad time \"%s\" (" DURATION_HELP ")", fname, s);
+        lua_pushnumber(L, (lua_Number)ns / 1e6);
+        lua_replace(L, idx);
+        return ns;
+    }
+    if (lua_type(L, idx) != LUA_TNUMBER)
+        luaL_error(L, "%s: bad time (got %s; " DURATION_HELP ")", fname, luaL_typename(L, idx));
+    lua_Number ms = lua_tonumber(L, idx);
+    if (!(ms >= 0) || ms > 1.8e13) luaL_error(L, "%s: bad time %s ms (must be >= 0)", fname, lua_tostring(L, idx));
     return (rt_time_t)llround(ms * 1e6);
 }
 
@@ -304,7 +319,7 @@ static int otp_receive(lua_State *L)
 {
     rt_t *rt = RT_UP;
     rt_proc_t *p = need_blocking(L, rt, "otp.receive");
-    if (lua_gettop(L) == 1 && lua_type(L, 1) == LUA_TNUMBER) { /* receive(timeout) */
+    if (lua_gettop(L) == 1 && (lua_type(L, 1) == LUA_TNUMBER || lua_type(L, 1) == LUA_TSTRING)) { /* receive(timeout) */
         lua_pushnil(L);
         lua_insert(L, 1);
     }

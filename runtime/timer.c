@@ -1,8 +1,9 @@
 /* timer.c — runtime timers: receive timeouts, otp.send_after, delayed readiness of spawns.
  *
  * Each timer is a platform timer whose cookie is the timer's id (a ref, which is also what
- * otp.send_after returns). A send_after timer to a pid is cancelled when that process exits
- * (erlang:send_after semantics); one to a name fires whatever happened to the name. */
+ * otp.send_after returns). A send_after timer to a pid that has exited still fires, and its
+ * message is dropped (OTP cancels it at once: docs/otp-differences.md); one to a name looks the
+ * name up when it fires. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
