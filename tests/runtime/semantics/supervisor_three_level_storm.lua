@@ -52,6 +52,19 @@ local start_top = start_sup("top", I_TOP, "mid", start_mid, "supervisor")
 
 local got = {}
 
+-- Capture the supervisor reports as they go to the trace: (report, child id), in order.
+local reports = {}
+local trace = otp._trace
+otp._trace = function(kind, ...)
+  if kind == "supervisor" then
+    local f = {...}
+    local r = {}
+    for i = 1, #f, 2 do r[f[i]] = f[i + 1] end
+    reports[#reports + 1] = r.report .. " " .. tostring(r.child)
+  end
+  return trace(kind, ...)
+end
+
 sim.spawn("n", function()
   otp.process_flag("trap_exit", true)
   local top = start_top()
@@ -90,4 +103,28 @@ E.check("every supervisor incarnation dies with shutdown, leaf before mid before
   end
   want[#want + 1] = {"top", "shutdown", t}
   return got_deaths, want
+end)
+
+-- The report sequence OTP logs for this tree: a supervisor reports child_started after the
+-- child's own start (so the leaf's report on its worker precedes the mid's report on the leaf);
+-- each crash is child_terminated then child_started, the fatal one child_terminated then
+-- reached_max_restart_intensity.
+E.check("supervisor reports in the order OTP logs them", function()
+  local want = {}
+  local function emit(r, c) want[#want + 1] = r .. " " .. c end
+  local function cycle(child, intensity, restart)
+    for _ = 1, intensity do emit("child_terminated", child); restart() end
+    emit("child_terminated", child)
+    emit("reached_max_restart_intensity", child)
+  end
+  local function leaf_init() emit("child_started", "worker") end
+  local function leaf_cycle() cycle("worker", I_LEAF, function() emit("child_started", "worker") end) end
+  local function mid_init() leaf_init(); emit("child_started", "leaf") end
+  local function mid_cycle()
+    leaf_cycle()
+    cycle("leaf", I_MID, function() leaf_init(); emit("child_started", "leaf"); leaf_cycle() end)
+  end
+  mid_init(); emit("child_started", "mid"); mid_cycle()
+  cycle("mid", I_TOP, function() mid_init(); emit("child_started", "mid"); mid_cycle() end)
+  return reports, want
 end)
