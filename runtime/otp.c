@@ -81,7 +81,7 @@ static rt_time_t check_ms(lua_State *L, int idx, const char *fname)
         return ns;
     }
     if (lua_type(L, idx) != LUA_TNUMBER)
-        luaL_error(L, "%s: bad time (got %s; " DURATION_HELP ")", fname, luaL_typename(L, idx));
+        luaL_error(L, "%s: bad duration, got %s (" DURATION_HELP ")", fname, luaL_typename(L, idx));
     lua_Number ms = lua_tonumber(L, idx);
     if (!(ms >= 0) || ms > 1.8e13) luaL_error(L, "%s: bad time %s ms (must be >= 0)", fname, lua_tostring(L, idx));
     return (rt_time_t)llround(ms * 1e6);
