@@ -107,6 +107,30 @@ function gen.stop(dest, reason, timeout, who)
   otp.exit(m.reason)
 end
 
+-- The start of every behaviour's init: register the name (or answer already_started and stop),
+-- and the context fields gen.system and the debug hooks rely on. The parent is the starter only
+-- for start_link (gen.erl); otherwise the process itself, so an EXIT from the starter is an
+-- ordinary message.
+function gen.init_ctx(starter, ref, name, linked, behaviour)
+  if name then
+    local ok = pcall(otp.register, name, otp.self())
+    if not ok then
+      gen.ack(starter, ref, {error = {"already_started", otp.whereis(name)}})
+      otp.exit("normal")
+    end
+  end
+  return {parent = linked and starter or otp.self(), name = name, msgs_in = 0, msgs_out = 0,
+          started = otp.now(), behaviour = behaviour}
+end
+
+-- Ends the behaviour's process with reason, with a crash report unless the reason is normal.
+function gen.exit_with(ctx, reason)
+  if not gen.is_normal_exit(reason) then
+    otp._trace("crash", "name", ctx.name or "", "reason", reason)
+  end
+  otp.exit(reason)
+end
+
 -- Structural equality of message values (reasons, keys).
 function gen.same(a, b)
   if a == b then return true end

@@ -282,10 +282,7 @@ local function terminate_server(ctx, reason)
   for _, e in ipairs(hs) do
     if e.sup and e.sup ~= ctx.parent then otp.unlink(e.sup) end
   end
-  if not gen.is_normal_exit(reason) then
-    otp._trace("crash", "name", ctx.name or "", "reason", reason)
-  end
-  otp.exit(reason)
+  gen.exit_with(ctx, reason)
 end
 
 -- An EXIT from a linked process that is not the parent: the handlers it supervised get
@@ -414,15 +411,8 @@ end
 -- handler there, so that no event can arrive before it).
 local function init_it(starter, ref, name, linked, setup)
   otp.process_flag("trap_exit", true)
-  if name then
-    local ok = pcall(otp.register, name, otp.self())
-    if not ok then
-      gen.ack(starter, ref, {error = {"already_started", otp.whereis(name)}})
-      otp.exit("normal")
-    end
-  end
-  local ctx = {parent = linked and starter or otp.self(), name = name, handlers = {},
-               msgs_in = 0, msgs_out = 0, started = otp.now(), behaviour = "gen_event"}
+  local ctx = gen.init_ctx(starter, ref, name, linked, "gen_event")
+  ctx.handlers = {}
   if setup then setup(ctx, add) end
   gen.ack(starter, ref, {ok = otp.self()})
   loop(ctx)

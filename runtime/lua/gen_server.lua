@@ -8,10 +8,7 @@ local function exit_after_terminate(mod, reason, state, ctx)
     local ok, e = gen.pcall(mod.terminate, reason, state)
     if not ok then reason = gen.reason_of(e) end
   end
-  if not gen.is_normal_exit(reason) then
-    otp._trace("crash", "name", ctx.name or "", "reason", reason)
-  end
-  otp.exit(reason)
+  gen.exit_with(ctx, reason)
 end
 
 -- One result of a callback: returns next state and action, or does not return (stops).
@@ -38,8 +35,7 @@ local function handle_result(mod, ctx, from, ok, ...)
       if not tok then reason = gen.reason_of(e) end
     end
     gen.reply(from, reply)
-    if not gen.is_normal_exit(reason) then otp._trace("crash", "name", ctx.name or "", "reason", reason) end
-    otp.exit(reason)
+    gen.exit_with(ctx, reason)
   elseif tag == "stop" and n >= 3 then
     exit_after_terminate(mod, a, b, ctx)
   elseif tag == "stop" and n == 2 and not from then
@@ -111,17 +107,7 @@ end
 
 local function init_it(starter, ref, mod, args, name, linked)
   local parent = starter
-  if name then
-    local ok = pcall(otp.register, name, otp.self())
-    if not ok then
-      gen.ack(parent, ref, {error = {"already_started", otp.whereis(name)}})
-      otp.exit("normal")
-    end
-  end
-  -- the parent is the starter only for start_link (gen.erl): otherwise the server itself, so an
-  -- EXIT from the starter is an ordinary message
-  local ctx = {parent = linked and starter or otp.self(), name = name, msgs_in = 0, msgs_out = 0,
-               started = otp.now(), behaviour = "gen_server"}
+  local ctx = gen.init_ctx(starter, ref, name, linked, "gen_server")
   local function fail(reason, exit_reason)
     if name then pcall(otp.unregister, name) end
     gen.ack(parent, ref, {error = reason})

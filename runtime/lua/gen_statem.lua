@@ -115,10 +115,7 @@ local function terminate(ctx, class, reason, stack)
   end
   local exit_reason = reason
   if class == "error" then exit_reason = {reason, stack} end
-  if not gen.is_normal_exit(exit_reason) then
-    otp._trace("crash", "name", ctx.name or "", "reason", exit_reason)
-  end
-  otp.exit(exit_reason)
+  gen.exit_with(ctx, exit_reason)
 end
 
 -- A failure the engine detects (bad return, bad action): class error, with the engine's stack.
@@ -483,17 +480,9 @@ local function loop(ctx, init_actions)
 end
 
 local function init_it(starter, ref, mod, args, name, linked)
-  if name then
-    local ok = pcall(otp.register, name, otp.self())
-    if not ok then
-      gen.ack(starter, ref, {error = {"already_started", otp.whereis(name)}})
-      otp.exit("normal")
-    end
-  end
-  -- the parent is the starter only for start_link (gen.erl): otherwise the machine itself
-  local ctx = {parent = linked and starter or otp.self(), name = name, msgs_in = 0, msgs_out = 0,
-               started = otp.now(), behaviour = "gen_statem", mod = mod,
-               queue = q_new(), postponed = {}, timers = {}, timer_keys = {}, hibernate = false}
+  local ctx = gen.init_ctx(starter, ref, name, linked, "gen_statem")
+  ctx.mod, ctx.queue, ctx.postponed, ctx.timers, ctx.timer_keys, ctx.hibernate =
+    mod, q_new(), {}, {}, {}, false
   local function init_fail(reason, exit_reason)
     if name then pcall(otp.unregister, name) end
     gen.ack(starter, ref, {error = reason})
