@@ -1,15 +1,36 @@
-/* evq.c — 4-ary heap plus a same-instant FIFO; see evq.h for the ordering contract.
+/* evq.c — a radix heap of (time, seq) keys with 6-bit digits; see evq.h for the contract.
  *
- * Invariant: every key in the FIFO has time == q->now and a larger seq than every FIFO key
- * before it; heap keys have time >= q->now. Pop takes the smaller (time, seq) of the FIFO head
- * and the heap top, so heap events at the current instant that were scheduled earlier still go
- * first. A slot's pos says where its key is, which makes cancel O(log n) in the heap and O(1)
- * (a tombstone: the key stays in the ring and is skipped) in the FIFO.
+ * Invariant: every queued key has time >= q->last (the radix base). Outside the current run, a
+ * key lives in bucket (l, d): l is the highest 6-bit digit position in which its time differs
+ * from last (0 when it equals last) and d is its time's digit at l. Every key of bucket (l, d) is
+ * smaller than every key of (l, d+1) and of any bucket at a higher level; a level-0 bucket holds
+ * keys of a single time. `levels` and `digits` are bitmaps of the non-empty buckets, so the
+ * lowest one is two count-trailing-zeros away.
  *
- * The heap is tuned for the pop-one-push-one pattern of a running simulation: child selection
- * is branch-free (which child is smallest is a coin toss a branch predictor cannot learn), the
- * root is removed bottom-up (Floyd), each node's four children fill one aligned cache line with
- * sentinels past the end, and large heaps prefetch the level after next while sifting. */
+ * The current run: when no run is open, the lowest non-empty bucket (l, d) is examined. If it
+ * holds at most RUN_MAX keys, or is at level 0, it is sorted by (time, seq) in place and becomes
+ * the run (cur, cur_level = l): last becomes its first time, which moves no other key to another
+ * bucket (they all differ from it where they differed from the old base), pops take keys from
+ * its head, and a push whose bucket relative to last would be below level l (or be cur itself,
+ * for a level-0 run) belongs to the run's range and is inserted after every key of time <= its
+ * own (its seq is the largest yet), so the run stays sorted and levels below l stay empty. A
+ * push that would shift more than RUN_SHIFT_MAX keys first dissolves the run back into buckets.
+ * Otherwise the bucket is redistributed: last becomes its minimum and each key moves to a bucket
+ * below level l (a bucket of a single instant instead swaps arrays with the empty level-0 bucket
+ * of that instant). A key therefore moves at most once per level, each move a sequential append.
+ *
+ * Pops return keys >= last, so pushes (time >= now) never go below last — except after
+ * evq_peek_time, which settles ahead of now. A push at `at` < last then rebases the queue: the
+ * run is dissolved, and with H the highest digit in which at and last differ, keys at levels
+ * above H keep their buckets relative to at, keys at level H keep theirs too (their digit H is
+ * above last's, which is above at's), and keys below level H all belong to bucket (H, digit H of
+ * last) relative to at — which is empty, as a key there would be below last. So the levels below
+ * H are appended to that bucket, and last = at.
+ *
+ * Cancellation is lazy: it clears the slot's callback (fn == NULL marks the key dead); the key is
+ * dropped, and its slot freed, when the run reaches it. Pop and peek skip dead keys; live counts
+ * only pending events. When dead keys outnumber live ones (and there are more than
+ * DEAD_SWEEP_MIN) a sweep drops them all, so memory stays proportional to the live events. */
 #include "evq.h"
 
 #include <stdlib.h>
@@ -20,79 +41,70 @@
 #define EVQ_SLOT_BITS 24
 #define EVQ_SLOT_MASK ((UINT64_C(1) << EVQ_SLOT_BITS) - 1)
 #define EVQ_SEQ_MAX (UINT64_C(1) << (64 - EVQ_SLOT_BITS))
-#define EVQ_POS_FIFO UINT32_MAX
-#define EVQ_POS_FREE (UINT32_MAX - 1)
-
-/* Keys compared as one 128-bit number, time high and seqslot low: the comparison compiles to
- * cmp/sbb, so it can feed arithmetic instead of a branch. */
-typedef unsigned __int128 evq_u128;
-static inline evq_u128 key_val(const evq_key_t *k) { return ((evq_u128)k->time << 64) | k->seqslot; }
-static inline bool key_less(const evq_key_t *a, const evq_key_t *b) { return key_val(a) < key_val(b); }
+#define DB EVQ_DIGIT_BITS
+#define DIGIT_MASK ((UINT64_C(1) << DB) - 1)
+#define NBUCKETS ((uint32_t)EVQ_LEVELS << DB)
+#define NO_CUR UINT32_MAX
+#define BUCKET_MIN_CAP 16u
+#define BUCKET_KEEP_CAP (1u << 16) /* a redistributed bucket larger than this may be freed */
+#define DEAD_SWEEP_MIN 4096u
+#define SMALL_SORT 32u   /* longer unsorted runs use qsort */
+#define RUN_MAX 32u      /* larger buckets above level 0 are redistributed */
+#define RUN_SHIFT_MAX 64u /* an insertion shifting more keys dissolves the run */
 
 static inline uint32_t key_slot(const evq_key_t *k) { return (uint32_t)(k->seqslot & EVQ_SLOT_MASK); }
 
-/* Heap storage. &heap[1] is 64-byte aligned, so the four children 4i+1..4i+4 of every node fill
- * exactly one cache line. The keys from heap_len up to heap_cap + 3 are sentinels, no smaller
- * than any real key, so every node with a first child has four keys to compare and the sift
- * loops need no "how many children?" tests. (A real key can only equal the sentinel, never
- * exceed it, and ties go to the lower index, which is a real key whenever c < heap_len.) */
-#define HEAP_PAD 3        /* keys before heap[0], to align heap[1] */
-#define HEAP_TAIL 4       /* sentinels past heap_cap */
-#define CACHE_LINE 64
-/* From this many keys on (1 MiB of heap) sifting down prefetches the level after next. */
-#define HEAP_PREFETCH_MIN (1u << 16)
-
-static const evq_key_t key_sentinel = { SIM_TIME_MAX, UINT64_MAX };
-
-/* A heap array with room for cap keys, every position from `len` on holding the sentinel. */
-static evq_key_t *heap_alloc(uint32_t cap, const evq_key_t *old, uint32_t len)
+/* Bucket index (l << DB | d) of time t relative to base t0 <= t, without a branch: t == t0 lands
+ * in level 0 under t's low digit like any t differing only there. */
+static inline uint32_t bucket_of(sim_time_t t, sim_time_t t0)
 {
-    size_t n = (size_t)cap + HEAP_PAD + HEAP_TAIL;
-    size_t bytes = (sizeof(evq_key_t) * n + CACHE_LINE - 1) & ~(size_t)(CACHE_LINE - 1);
-    evq_key_t *base = aligned_alloc(CACHE_LINE, bytes);
-    if (!base) return NULL;
-    evq_key_t *h = base + HEAP_PAD;
-    if (len) memcpy(h, old, sizeof *h * len);
-    for (size_t i = len; i < (size_t)cap + HEAP_TAIL; i++) h[i] = key_sentinel;
-    return h;
+    uint32_t p = 63u - (uint32_t)__builtin_clzll((t ^ t0) | 1);
+    uint32_t l = p / DB;
+    return (l << DB) | (uint32_t)((t >> (l * DB)) & DIGIT_MASK);
 }
 
-static void heap_free(evq_key_t *h)
+static inline void mark(evq_t *q, uint32_t bi)
 {
-    if (h) free(h - HEAP_PAD);
+    q->digits[bi >> DB] |= UINT64_C(1) << (bi & DIGIT_MASK);
+    q->levels |= UINT64_C(1) << (bi >> DB);
+}
+
+static inline void unmark(evq_t *q, uint32_t bi)
+{
+    uint32_t l = bi >> DB;
+    q->digits[l] &= ~(UINT64_C(1) << (bi & DIGIT_MASK));
+    if (q->digits[l] == 0) q->levels &= ~(UINT64_C(1) << l);
 }
 
 int evq_init(evq_t *q)
 {
     memset(q, 0, sizeof *q);
     q->next_seq = 1;
-    q->heap_cap = 64;
-    q->fifo_cap = 64;
+    q->cur = NO_CUR;
     q->slot_cap = 64;
-    q->heap = heap_alloc(q->heap_cap, NULL, 0);
-    q->fifo = malloc(sizeof *q->fifo * q->fifo_cap);
+    q->b = calloc(NBUCKETS, sizeof *q->b);
     q->slots = malloc(sizeof *q->slots * q->slot_cap);
-    if (!q->heap || !q->fifo || !q->slots) goto fail;
+    if (!q->b || !q->slots) {
+        free(q->b);
+        free(q->slots);
+        memset(q, 0, sizeof *q);
+        return -1;
+    }
     /* Free list threads through .arg; slot 0 is reserved so that ids are never 0. */
-    q->slots[0].pos = EVQ_POS_FREE;
+    q->slots[0] = (evq_slot_t){ 0 };
     q->free_head = 0;
     for (uint32_t i = q->slot_cap - 1; i >= 1; i--) {
-        q->slots[i] = (evq_slot_t){ .arg = q->free_head, .pos = EVQ_POS_FREE };
+        q->slots[i] = (evq_slot_t){ .arg = q->free_head };
         q->free_head = i;
     }
     return 0;
-fail:
-    heap_free(q->heap);
-    free(q->fifo);
-    free(q->slots);
-    memset(q, 0, sizeof *q);
-    return -1;
 }
 
 void evq_deinit(evq_t *q)
 {
-    heap_free(q->heap);
-    free(q->fifo);
+    if (q->b)
+        for (uint32_t i = 0; i < NBUCKETS; i++) free(q->b[i].k);
+    free(q->b);
     free(q->slots);
     memset(q, 0, sizeof *q);
 }
@@ -106,7 +118,7 @@ static int slots_grow(evq_t *q)
     if (!s) return -1;
     q->slots = s;
     for (uint32_t i = cap - 1; i >= q->slot_cap; i--) {
-        s[i] = (evq_slot_t){ .arg = q->free_head, .pos = EVQ_POS_FREE };
+        s[i] = (evq_slot_t){ .arg = q->free_head };
         q->free_head = i;
     }
     q->slot_cap = cap;
@@ -117,112 +129,212 @@ static inline void slot_free(evq_t *q, uint32_t i)
 {
     evq_slot_t *s = &q->slots[i];
     s->gen++;
-    s->pos = EVQ_POS_FREE;
     s->fn = NULL;
     s->ctx = NULL;
     s->arg = q->free_head;
     q->free_head = i;
 }
 
-static inline void heap_place(evq_t *q, uint32_t i, evq_key_t k)
+/* Grows a bucket to hold at least `need` keys. Returns 0, or -1 (bucket unchanged). */
+static int bucket_grow(evq_bucket_t *bk, uint64_t need)
 {
-    q->heap[i] = k;
-    q->slots[key_slot(&k)].pos = i;
+    if (need <= bk->cap) return 0;
+    uint64_t cap = bk->cap ? bk->cap : BUCKET_MIN_CAP;
+    while (cap < need) cap *= 2;
+    if (cap > UINT32_MAX) return -1;
+    evq_key_t *k = realloc(bk->k, sizeof *k * cap);
+    if (!k) return -1;
+    bk->k = k;
+    bk->cap = (uint32_t)cap;
+    return 0;
 }
 
-static inline void heap_up(evq_t *q, uint32_t i, evq_key_t k)
+/* Closes the current bucket: drops its consumed prefix (keeping it sorted) and forgets it. */
+/* Ends the current run, which leaves every key in a canonical bucket: the unconsumed keys of a
+ * level-0 run stay where they are (their bucket is cur's own), those of a higher run move to
+ * their buckets relative to last, all below the run's level. */
+static void run_dissolve(evq_t *q)
 {
-    evq_u128 kv = key_val(&k);
-    while (i > 0) {
-        uint32_t p = (i - 1) / 4;
-        if (!(kv < key_val(&q->heap[p]))) break;
-        heap_place(q, i, q->heap[p]);
-        i = p;
+    if (q->cur == NO_CUR) return;
+    uint32_t ci = q->cur;
+    evq_bucket_t *bk = &q->b[ci];
+    if (q->cur_level == 0) {
+        bk->len -= q->head;
+        memmove(bk->k, bk->k + q->head, sizeof *bk->k * bk->len);
+    } else {
+        for (uint32_t i = q->head; i < bk->len; i++) {
+            evq_key_t key = bk->k[i];
+            uint32_t d = bucket_of(key.time, q->last);
+            evq_bucket_t *dst = &q->b[d];
+            if (dst->len == dst->cap) SIM_ASSERT(bucket_grow(dst, (uint64_t)dst->len + 1) == 0);
+            dst->k[dst->len++] = key;
+            mark(q, d);
+        }
+        bk->len = 0;
     }
-    heap_place(q, i, k);
+    if (bk->len == 0) unmark(q, ci);
+    q->cur = NO_CUR;
+    q->head = 0;
 }
 
-/* Index of the smallest of the four keys h[c..c+3], chosen without branches (the outcome is a
- * coin toss, so a branch would mispredict about half the time). */
-static inline uint32_t min4(const evq_key_t *h, uint32_t c)
+static inline bool key_less(const evq_key_t *a, const evq_key_t *b)
 {
-    uint32_t a = c + (key_val(&h[c + 1]) < key_val(&h[c]));
-    uint32_t b = c + 2 + (key_val(&h[c + 3]) < key_val(&h[c + 2]));
-    uint32_t b_less = key_val(&h[b]) < key_val(&h[a]);
-    return a ^ ((a ^ b) & (0u - b_less));
+    return a->time < b->time || (a->time == b->time && a->seqslot < b->seqslot);
 }
 
-/* Hints the four cache lines holding the grandchildren 4c+1..4c+16 of the node whose children
- * start at c. A prefetch never faults, so the address may lie past the array. */
-static inline void prefetch_grandchildren(const evq_key_t *h, uint32_t c)
+static int cmp_key(const void *a, const void *b)
 {
-    uintptr_t g = (uintptr_t)h + sizeof(evq_key_t) * (4 * (uintptr_t)c + 1);
-    for (int l = 0; l < 4; l++) __builtin_prefetch((const void *)(g + (uintptr_t)l * CACHE_LINE));
+    const evq_key_t *x = a, *y = b;
+    return key_less(x, y) ? -1 : key_less(y, x);
 }
 
-static void heap_down(evq_t *q, uint32_t i, evq_key_t k)
+/* Sorts keys k[0..n) by (time, seq). */
+static void sort_keys(evq_key_t *k, uint32_t n)
 {
-    uint32_t n = q->heap_len;
-    evq_u128 kv = key_val(&k);
-    for (;;) {
-        uint32_t c = 4 * i + 1;
-        if (c >= n) break;
-        uint32_t best = min4(q->heap, c);
-        if (!(key_val(&q->heap[best]) < kv)) break;
-        heap_place(q, i, q->heap[best]);
-        i = best;
+    uint32_t i = 1;
+    while (i < n && key_less(&k[i - 1], &k[i])) i++;
+    if (i >= n) return;
+    if (n > SMALL_SORT) {
+        qsort(k, n, sizeof *k, cmp_key);
+        return;
     }
-    heap_place(q, i, k);
-}
-
-/* Removes heap[0]. The hole walks down to a leaf along the smaller children without comparing
- * against the key that must fill it (the last one, which almost always belongs near the bottom),
- * then that key rises from the leaf: Floyd's bottom-up deletion, fewer comparisons than a
- * plain sift-down and no unpredictable early exit. */
-static inline void heap_pop_root(evq_t *q)
-{
-    evq_key_t *h = q->heap;
-    uint32_t n = --q->heap_len;
-    evq_key_t last = h[n];
-    h[n] = key_sentinel;
-    if (n == 0) return;
-    bool big = n >= HEAP_PREFETCH_MIN;
-    uint32_t i = 0;
-    for (;;) {
-        uint32_t c = 4 * i + 1;
-        if (c >= n) break;
-        if (big) prefetch_grandchildren(h, c);
-        uint32_t best = min4(h, c);
-        heap_place(q, i, h[best]);
-        i = best;
+    for (; i < n; i++) {
+        evq_key_t x = k[i];
+        uint32_t j = i;
+        while (j > 0 && key_less(&x, &k[j - 1])) {
+            k[j] = k[j - 1];
+            j--;
+        }
+        k[j] = x;
     }
-    heap_up(q, i, last);
 }
 
-static void heap_remove_at(evq_t *q, uint32_t i)
+/* No run is open and bucket bi (at level >= 1, the lowest non-empty bucket, more than RUN_MAX
+ * keys) is redistributed around its minimum. */
+static void redistribute(evq_t *q, uint32_t bi)
 {
-    SIM_ASSERT(i < q->heap_len);
-    uint32_t n = --q->heap_len;
-    evq_key_t last = q->heap[n];
-    q->heap[n] = key_sentinel;
-    if (i == n) return;
-    if (i > 0 && key_less(&last, &q->heap[(i - 1) / 4]))
-        heap_up(q, i, last);
-    else
-        heap_down(q, i, last);
+    uint32_t l = bi >> DB;
+    evq_bucket_t *src = &q->b[bi];
+    const evq_key_t *k = src->k;
+    uint32_t n = src->len;
+    sim_time_t m = k[0].time, mx = m;
+    for (uint32_t i = 1; i < n; i++) {
+        m = k[i].time < m ? k[i].time : m;
+        mx = k[i].time > mx ? k[i].time : mx;
+    }
+    SIM_ASSERT(m > q->last);
+    q->last = m;
+    unmark(q, bi);
+    if (m == mx) {
+        /* One instant: the whole bucket becomes the (empty) level-0 bucket of that instant by
+         * swapping the arrays. */
+        uint32_t ti = (uint32_t)(m & DIGIT_MASK);
+        evq_bucket_t t = q->b[ti];
+        q->b[ti] = *src;
+        *src = t;
+        mark(q, ti);
+        return;
+    }
+    src->len = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        evq_key_t key = k[i];
+        uint32_t d = bucket_of(key.time, m);
+        evq_bucket_t *dst = &q->b[d];
+        if (__builtin_expect(dst->len == dst->cap, 0))
+            SIM_ASSERT(bucket_grow(dst, (uint64_t)dst->len + 1) == 0);
+        dst->k[dst->len++] = key;
+        q->digits[d >> DB] |= UINT64_C(1) << (d & DIGIT_MASK);
+    }
+    for (uint32_t j = 0; j < l; j++)
+        if (q->digits[j]) q->levels |= UINT64_C(1) << j;
+    if (src->cap > BUCKET_KEEP_CAP && src->cap / 2 > q->live + q->dead) {
+        free(src->k);
+        src->k = NULL;
+        src->cap = 0;
+    }
 }
 
-static int fifo_grow(evq_t *q)
+/* Lowers last to `at` (< last, with keys queued); see the header comment. Returns 0 or -1. */
+static int rebase(evq_t *q, sim_time_t at)
 {
-    uint32_t cap = q->fifo_cap * 2;
-    evq_key_t *f = malloc(sizeof *f * cap);
-    if (!f) return -1;
-    for (uint32_t i = 0; i < q->fifo_len; i++)
-        f[i] = q->fifo[(q->fifo_head + i) & (q->fifo_cap - 1)];
-    free(q->fifo);
-    q->fifo = f;
-    q->fifo_head = 0;
-    q->fifo_cap = cap;
+    run_dissolve(q);
+    uint32_t h = (63u - (uint32_t)__builtin_clzll(at ^ q->last)) / DB;
+    if (h > 0) {
+        uint32_t ti = (h << DB) | (uint32_t)((q->last >> (h * DB)) & DIGIT_MASK);
+        evq_bucket_t *dst = &q->b[ti];
+        SIM_ASSERT(dst->len == 0);
+        uint64_t total = 0;
+        for (uint32_t l = 0; l < h; l++)
+            for (uint64_t m = q->digits[l]; m; m &= m - 1)
+                total += q->b[(l << DB) | (uint32_t)__builtin_ctzll(m)].len;
+        if (bucket_grow(dst, total) != 0) return -1;
+        for (uint32_t l = 0; l < h; l++) {
+            for (uint64_t m = q->digits[l]; m; m &= m - 1) {
+                evq_bucket_t *bk = &q->b[(l << DB) | (uint32_t)__builtin_ctzll(m)];
+                memcpy(dst->k + dst->len, bk->k, sizeof *bk->k * bk->len);
+                dst->len += bk->len;
+                bk->len = 0;
+            }
+            q->digits[l] = 0;
+        }
+        q->levels &= ~((UINT64_C(1) << h) - 1);
+        if (dst->len) mark(q, ti);
+    }
+    q->last = at;
+    return 0;
+}
+
+/* Drops every dead key, freeing its slot; keeps each bucket's order (so the run stays sorted). */
+static void sweep(evq_t *q)
+{
+    for (uint32_t l = 0; l < EVQ_LEVELS; l++) {
+        for (uint64_t m = q->digits[l]; m; m &= m - 1) {
+            uint32_t bi = (l << DB) | (uint32_t)__builtin_ctzll(m);
+            evq_bucket_t *bk = &q->b[bi];
+            uint32_t n = 0;
+            for (uint32_t i = bi == q->cur ? q->head : 0; i < bk->len; i++) {
+                evq_key_t key = bk->k[i];
+                uint32_t si = key_slot(&key);
+                if (q->slots[si].fn == NULL)
+                    slot_free(q, si);
+                else
+                    bk->k[n++] = key;
+            }
+            bk->len = n;
+            if (bi == q->cur) {
+                q->head = 0;
+                if (n == 0) q->cur = NO_CUR;
+            }
+            if (n == 0) unmark(q, bi);
+        }
+    }
+    q->dead = 0;
+}
+
+/* Inserts key into the run after every key of time <= its own. Returns 0, 1 when the run was
+ * dissolved instead (the caller then files the key in its bucket), or -1 (out of memory). */
+static int run_insert(evq_t *q, evq_key_t key)
+{
+    evq_bucket_t *bk = &q->b[q->cur];
+    uint32_t i = bk->len;
+    while (i > q->head && bk->k[i - 1].time > key.time) i--;
+    if (bk->len - i > RUN_SHIFT_MAX) {
+        run_dissolve(q);
+        return 1;
+    }
+    if (bk->len == bk->cap) {
+        if (q->head > 0 && q->head >= bk->len / 2) {
+            bk->len -= q->head;
+            i -= q->head;
+            memmove(bk->k, bk->k + q->head, sizeof *bk->k * bk->len);
+            q->head = 0;
+        } else if (bucket_grow(bk, (uint64_t)bk->len + 1) != 0) {
+            return -1;
+        }
+    }
+    memmove(bk->k + i + 1, bk->k + i, sizeof *bk->k * (bk->len - i));
+    bk->k[i] = key;
+    bk->len++;
     return 0;
 }
 
@@ -231,30 +343,36 @@ evq_id_t evq_push(evq_t *q, sim_time_t at, evq_fn fn, void *ctx, uint64_t arg)
     SIM_ASSERT(at >= q->now);
     SIM_ASSERT(fn != NULL);
     SIM_ASSERT(q->next_seq < EVQ_SEQ_MAX);
-    if (q->free_head == 0 && slots_grow(q) != 0) return 0;
-    if (at == q->now) {
-        if (q->fifo_len == q->fifo_cap && fifo_grow(q) != 0) return 0;
-    } else if (q->heap_len == q->heap_cap) {
-        evq_key_t *h = heap_alloc(q->heap_cap * 2, q->heap, q->heap_len);
-        if (!h) return 0;
-        heap_free(q->heap);
-        q->heap = h;
-        q->heap_cap *= 2;
+    if (q->free_head == 0 && slots_grow(q) != 0) {
+        if (q->dead == 0) return 0;
+        sweep(q);
+        if (q->free_head == 0) return 0;
     }
+    if (q->live + q->dead == 0)
+        q->last = at; /* nothing queued (so no run): any base <= at will do */
+    else if (at < q->last && rebase(q, at) != 0)
+        return 0;
     uint32_t si = q->free_head;
+    evq_key_t key = { at, (q->next_seq << EVQ_SLOT_BITS) | si };
+    uint32_t bi = bucket_of(at, q->last);
+    int r = 1;
+    if (q->cur != NO_CUR && ((bi >> DB) < q->cur_level || bi == q->cur)) {
+        r = run_insert(q, key);
+        if (r < 0) return 0;
+    }
+    if (r > 0) {
+        evq_bucket_t *bk = &q->b[bi];
+        if (bk->len == bk->cap && bucket_grow(bk, (uint64_t)bk->len + 1) != 0) return 0;
+        bk->k[bk->len++] = key;
+        mark(q, bi);
+    }
+    q->next_seq++;
     evq_slot_t *s = &q->slots[si];
     q->free_head = (uint32_t)s->arg;
     s->fn = fn;
     s->ctx = ctx;
     s->arg = arg;
     q->live++;
-    evq_key_t k = { at, (q->next_seq++ << EVQ_SLOT_BITS) | si };
-    if (at == q->now) {
-        q->fifo[(q->fifo_head + q->fifo_len++) & (q->fifo_cap - 1)] = k;
-        s->pos = EVQ_POS_FIFO;
-    } else {
-        heap_up(q, q->heap_len++, k);
-    }
     return ((uint64_t)s->gen << 32) | si;
 }
 
@@ -263,69 +381,77 @@ static inline evq_slot_t *slot_of(const evq_t *q, evq_id_t id)
     uint32_t si = (uint32_t)id;
     if (id == 0 || si == 0 || si >= q->slot_cap) return NULL;
     evq_slot_t *s = &q->slots[si];
-    if (s->gen != (uint32_t)(id >> 32) || s->pos == EVQ_POS_FREE) return NULL;
+    if (s->gen != (uint32_t)(id >> 32) || s->fn == NULL) return NULL;
     return s;
 }
 
 bool evq_is_pending(const evq_t *q, evq_id_t id)
 {
-    evq_slot_t *s = slot_of(q, id);
-    return s != NULL && s->fn != NULL;
+    return slot_of(q, id) != NULL;
 }
 
 bool evq_cancel(evq_t *q, evq_id_t id)
 {
     evq_slot_t *s = slot_of(q, id);
-    if (!s || !s->fn) return false;
-    if (s->pos == EVQ_POS_FIFO) {
-        s->fn = NULL; /* tombstone; the ring entry is dropped when it reaches the head */
-    } else {
-        heap_remove_at(q, s->pos);
-        slot_free(q, (uint32_t)id);
-    }
+    if (!s) return false;
+    s->fn = NULL; /* the key stays queued, dead, until it is reached or swept */
+    s->ctx = NULL;
     q->live--;
+    q->dead++;
+    if (q->dead > DEAD_SWEEP_MIN && q->dead > q->live) sweep(q);
     return true;
 }
 
-/* Drops cancelled entries from the FIFO head, freeing their slots. */
-static inline void fifo_skip_dead(evq_t *q)
+/* Makes the head of the run a live key, dropping dead keys, redistributing and opening runs on
+ * the way. Returns false when nothing is pending (then nothing is queued either). */
+static inline bool settle(evq_t *q)
 {
-    while (q->fifo_len > 0) {
-        evq_key_t *k = &q->fifo[q->fifo_head];
-        evq_slot_t *s = &q->slots[key_slot(k)];
-        if (s->fn) return;
-        slot_free(q, key_slot(k));
-        q->fifo_head = (q->fifo_head + 1) & (q->fifo_cap - 1);
-        q->fifo_len--;
+    for (;;) {
+        if (q->cur != NO_CUR) {
+            evq_bucket_t *bk = &q->b[q->cur];
+            while (q->head < bk->len) {
+                uint32_t si = key_slot(&bk->k[q->head]);
+                if (q->slots[si].fn != NULL) return true;
+                slot_free(q, si);
+                q->dead--;
+                q->head++;
+            }
+            bk->len = 0;
+            unmark(q, q->cur);
+            q->cur = NO_CUR;
+            q->head = 0;
+        }
+        if (q->levels == 0) return false;
+        uint32_t l = (uint32_t)__builtin_ctzll(q->levels);
+        uint32_t bi = (l << DB) | (uint32_t)__builtin_ctzll(q->digits[l]);
+        evq_bucket_t *bk = &q->b[bi];
+        if (l > 0 && bk->len > RUN_MAX) {
+            redistribute(q, bi);
+            continue;
+        }
+        if (bk->len > 1) sort_keys(bk->k, bk->len);
+        SIM_ASSERT(bk->k[0].time >= q->last);
+        q->last = bk->k[0].time;
+        q->cur = bi;
+        q->cur_level = l;
+        q->head = 0;
     }
 }
 
 sim_time_t evq_peek_time(const evq_t *q)
 {
-    evq_t *mq = (evq_t *)q; /* skipping tombstones does not change the observable state */
-    fifo_skip_dead(mq);
-    if (q->fifo_len > 0) return q->now;
-    return q->heap_len ? q->heap[0].time : SIM_TIME_MAX;
+    evq_t *mq = (evq_t *)q; /* settling does not change the observable state */
+    return settle(mq) ? q->b[q->cur].k[q->head].time : SIM_TIME_MAX;
 }
 
 bool evq_pop(evq_t *q, evq_event_t *out)
 {
-    fifo_skip_dead(q);
-    evq_key_t k;
-    if (q->fifo_len > 0 && (q->heap_len == 0 || key_less(&q->fifo[q->fifo_head], &q->heap[0]))) {
-        k = q->fifo[q->fifo_head];
-        q->fifo_head = (q->fifo_head + 1) & (q->fifo_cap - 1);
-        q->fifo_len--;
-    } else if (q->heap_len > 0) {
-        k = q->heap[0];
-        heap_pop_root(q);
-    } else {
-        return false;
-    }
+    if (!settle(q)) return false;
+    evq_bucket_t *bk = &q->b[q->cur];
+    evq_key_t k = bk->k[q->head++];
     SIM_ASSERT(k.time >= q->now);
     uint32_t si = key_slot(&k);
     evq_slot_t *s = &q->slots[si];
-    SIM_ASSERT(s->fn != NULL);
     out->time = k.time;
     out->seq = k.seqslot >> EVQ_SLOT_BITS;
     out->fn = s->fn;
@@ -334,6 +460,12 @@ bool evq_pop(evq_t *q, evq_event_t *out)
     q->now = k.time;
     slot_free(q, si);
     q->live--;
+    if (q->head == bk->len) {
+        bk->len = 0;
+        unmark(q, q->cur);
+        q->cur = NO_CUR;
+        q->head = 0;
+    }
     return true;
 }
 
@@ -341,6 +473,5 @@ void evq_advance(evq_t *q, sim_time_t t)
 {
     SIM_ASSERT(t >= q->now);
     SIM_ASSERT(evq_peek_time(q) >= t);
-    if (q->fifo_len == 0) q->fifo_head = 0;
     q->now = t;
 }

@@ -7,11 +7,18 @@
  * and a 64-bit argument. The context pointer is never compared or hashed, so no ordering can
  * depend on an address.
  *
- * Design: a 4-ary min-heap of 16-byte keys {time, seq<<24 | slot} (four children share one cache
- * line), plus a FIFO ring for events pushed at exactly the current time, which are the majority
- * in message passing and never need the heap. Event bodies live in a slot pool with generation
- * counters, so an evq_id_t stays safe to cancel after its event fired or was cancelled.
- * Limits (asserted): 2^24 - 1 pending events, 2^40 events pushed per run. */
+ * Design: a radix heap with 6-bit digits (every push is at a time >= now, so keys only grow).
+ * A key {time, seq<<24 | slot} relative to the radix base `last` lives in the bucket named by
+ * the highest 6-bit digit in which its time differs from last (the level) and its time's value
+ * of that digit. The lowest non-empty bucket, once small (or of a single instant), is sorted by
+ * (time, seq) into the current run, which pops from its head and takes pushes that fall in its
+ * range by insertion; a larger one is first redistributed around its minimum, so a key moves at
+ * most once per level (once or twice for typical delays), each move a sequential append.
+ * Cancellation is lazy: the callback is cleared and the key dropped when it is reached (or when
+ * cancelled keys outnumber live ones, by a sweep). Event bodies live in a slot pool with
+ * generation counters, so an evq_id_t stays safe to cancel after its event fired or was
+ * cancelled. Limits (asserted): 2^24 - 1 pending events, 2^40 events pushed per run. Bucket
+ * storage grows while popping too; running out of memory there is an invariant failure. */
 #ifndef SIM_EVQ_H
 #define SIM_EVQ_H
 
@@ -37,20 +44,33 @@ typedef struct evq_event {
 typedef struct evq_key { sim_time_t time; uint64_t seqslot; } evq_key_t;
 
 typedef struct evq_slot {
-    evq_fn fn;
+    evq_fn fn;         /* NULL when free or cancelled */
     void *ctx;
-    uint64_t arg;
-    uint32_t gen;      /* bumped each time the slot is freed */
-    uint32_t pos;      /* heap index, or EVQ_POS_FIFO, or EVQ_POS_FREE */
+    uint64_t arg;      /* free-list link while free */
+    uint32_t gen;      /* bumped each time the slot is freed; a cancelled slot stays taken
+                        * (fn NULL, gen unchanged) until its key leaves the buckets */
 } evq_slot_t;
+
+#define EVQ_DIGIT_BITS 6
+#define EVQ_LEVELS 11  /* ceil(64 / EVQ_DIGIT_BITS) */
+
+typedef struct evq_bucket {
+    evq_key_t *k;
+    uint32_t len, cap;
+} evq_bucket_t;
 
 typedef struct evq {
     sim_time_t now;      /* time of the last popped event */
     uint64_t next_seq;   /* next sequence number to assign */
-    evq_key_t *heap;     /* 4-ary heap of keys for events in the future */
-    uint32_t heap_len, heap_cap;
-    evq_key_t *fifo;     /* ring of keys for events at time == now, in seq order */
-    uint32_t fifo_head, fifo_len, fifo_cap; /* fifo_cap is a power of two */
+    sim_time_t last;     /* radix base: every queued key has time >= last */
+    uint32_t cur;        /* the bucket holding the current run (sorted by (time, seq) from head
+                          * on), or UINT32_MAX */
+    uint32_t head;
+    uint32_t cur_level;  /* cur's level; pushes below it (or into cur) join the run */
+    uint64_t levels;     /* bit l set iff level l has a non-empty bucket */
+    uint64_t digits[EVQ_LEVELS]; /* bit d of digits[l] set iff bucket (l, d) is non-empty */
+    evq_bucket_t *b;     /* EVQ_LEVELS << EVQ_DIGIT_BITS buckets, (l, d) at l * 64 + d */
+    uint32_t dead;       /* cancelled keys still queued */
     evq_slot_t *slots;   /* slot 0 unused so that no id is 0 */
     uint32_t slot_cap, free_head, live;
 } evq_t;
