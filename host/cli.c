@@ -357,7 +357,6 @@ static int cmd_run(int argc, char **argv, const char *prog)
     } else {
         printf("result: %s\n", r.exit_code == 0 ? "pass (no checks)" : "error");
     }
-    if (r.exit_code == 2 && r.nchecks == 0) { /* the line above said "error" already */ }
     char st[32];
     host_dur_format(r.sim_time, st, sizeof st);
     printf("events: %" PRIu64 "  sim-time: %s  wall: %.3fs\n", r.events, st, wall);

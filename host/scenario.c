@@ -85,7 +85,7 @@ static void memory_limit_hit(void *ctx)
         size_t n = strlen(why);
         snprintf(why + n, sizeof why - n, " in process %s", pid);
     }
-    start_dying(s, proc ? proc : s->cur_L ? s->cur_L : s->L, why);
+    start_dying(s, proc ? proc : s->L, why);
 }
 
 static void guard_hook(lua_State *L, lua_Debug *ar)
@@ -408,7 +408,6 @@ void host_scenario_run(const host_run_opts_t *opts, host_run_result_t *res)
     if (sim_world_init(&s->w, opts->seed, opts->trace_path) != 0) {
         jbuf_printf(&s->err, "cannot write trace %s: %s", opts->trace_path, strerror(errno));
         res->exit_code = HOST_EXIT_USAGE;
-        res->error_at_start = true;
         SIM_ASSERT(sim_world_init(&s->w, opts->seed, NULL) == 0);
         goto done;
     }
@@ -436,7 +435,6 @@ void host_scenario_run(const host_run_opts_t *opts, host_run_result_t *res)
     int st = host_sandbox_loadfile(L, opts->path, lua_tostring(L, -1));
     lua_remove(L, -2);
     if (st != LUA_OK) {
-        if (st == LUA_ERRFILE) res->error_at_start = true;
         record_error(s, lua_tostring(L, -1));
         lua_pop(L, 1);
         goto done;

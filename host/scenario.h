@@ -45,7 +45,6 @@ typedef struct host_run_result {
     size_t nparams;
     char *error;                  /* first line(s) of the error, or NULL */
     char *error_detail;           /* traceback, or NULL */
-    bool error_at_start;          /* the scenario could not be loaded (no run happened) */
     char *metrics_json;           /* a JSON object */
 } host_run_result_t;
 

@@ -52,7 +52,6 @@ typedef struct host_scenario {
     bool dying;                 /* a limit was exceeded: every instruction raises fatal_msg */
     char fatal_msg[512];
 
-    lua_State *cur_L;           /* the thread running now, for error positions (NULL: main) */
     bool unbounded_run;         /* a sim.run without an end is in progress */
     int depth;                  /* > 0 while a callback runs */
     bool ran;                   /* sim.run was called */

@@ -548,7 +548,6 @@ static int otp_exit(lua_State *L)
     if (p && to == p->pid) {
         /* A signal to oneself takes effect at once. It is not an exception: pcall cannot stop it.
          * A process it kills stops here (its slice ends and the exit applies at the end). */
-        bool normal = rt_term_is_str(r->data, r->len, "normal");
         bool kill = rt_term_is_str(r->data, r->len, "kill");
         if (p->trap_exit && !kill) {
             rt_msg_t *em = rt__exit_message(rt, p->pid, p->pid, r);
@@ -557,7 +556,7 @@ static int otp_exit(lua_State *L)
             lua_pushboolean(L, 1);
             return 1;
         }
-        (void)normal; /* normal kills the caller itself (the documented anomaly) */
+        /* "normal" kills the caller itself too (the documented anomaly of §1.2) */
         if (kill) {
             rt_msg_free(rt, r);
             jbuf_t *b = &rt->scratch;
