@@ -226,7 +226,10 @@ void host_scenario_arm_timer(host_scenario_t *s, size_t t, sim_time_t at)
 int host_scenario_advance(host_scenario_t *s, sim_time_t end)
 {
     evq_event_t ev;
-    while (!s->failed && evq_peek_time(&s->w.q) <= end && evq_pop(&s->w.q, &ev)) {
+    while (!s->failed && evq_peek_time(&s->w.q) <= end) {
+        /* a run without an end stops when only the ticks of healthy connections are left */
+        if (end == SIM_TIME_MAX && evq_len(&s->w.q) <= s->w.background && net_quiescent(&s->w.net)) break;
+        if (!evq_pop(&s->w.q, &ev)) break;
         ev.fn(ev.ctx, ev.arg);
         if (s->alloc.limit_hit && !s->failed) {
             if (!s->dying) memory_limit_hit(s);

@@ -127,12 +127,12 @@ static int do_spawn(lua_State *L, int how, const char *fname)
     if (lua_type(L, fn) != LUA_TFUNCTION)
         return luaL_error(L, "%s: expected a function (got %s)", fname, luaL_typename(L, fn));
     rt_proc_t *parent = how == SPAWN_PLAIN ? rt->current : need_proc(L, rt, fname);
-    rt_pid_t pid = rt_spawn_lua(rt, L, node, fn, lua_gettop(L) - fn);
-    rt_proc_t *child = rt__proc_get(rt, pid);
+    rt_pid_t pid = rt__spawn_lua(rt, L, node, fn, lua_gettop(L) - fn, rt__is_remote(rt, node));
+    rt_proc_t *child = rt__proc_get(rt, pid); /* NULL: spawned on a node that is down */
     push_id(L, pid);
     if (how == SPAWN_LINK) { /* both ends at once: the child cannot run before this */
         *(rt_pid_t *)rt__vec_push(&parent->links, sizeof(rt_pid_t)) = pid;
-        *(rt_pid_t *)rt__vec_push(&child->links, sizeof(rt_pid_t)) = parent->pid;
+        if (child) *(rt_pid_t *)rt__vec_push(&child->links, sizeof(rt_pid_t)) = parent->pid;
         trace_ids(rt, "link", parent->pid, "to", pid);
         return 1;
     }
@@ -140,8 +140,10 @@ static int do_spawn(lua_State *L, int how, const char *fname)
         rt_ref_t ref = rt__make_ref(rt, parent->node);
         rt_mon_t *mo = rt__vec_push(&parent->mons_out, sizeof(rt_mon_t));
         *mo = (rt_mon_t){ .ref = ref, .pid = pid };
-        rt_mon_t *mi = rt__vec_push(&child->mons_in, sizeof(rt_mon_t));
-        *mi = (rt_mon_t){ .ref = ref, .pid = parent->pid };
+        if (child) {
+            rt_mon_t *mi = rt__vec_push(&child->mons_in, sizeof(rt_mon_t));
+            *mi = (rt_mon_t){ .ref = ref, .pid = parent->pid };
+        }
         trace_ids(rt, "monitor", parent->pid, "target", pid);
         push_id(L, ref);
         return 2;
@@ -180,7 +182,7 @@ static int otp_nodes(lua_State *L)
     lua_newtable(L);
     lua_Integer k = 0;
     for (uint32_t i = 0; i < rt->nnodes; i++)
-        if (i != me) {
+        if (i != me && rt_conn_is_up(rt, me, i)) {
             lua_pushstring(L, rt->nodes[i].name);
             lua_rawseti(L, -2, ++k);
         }
@@ -215,9 +217,13 @@ static uint64_t resolve_dest(lua_State *L, rt_t *rt, int idx, const char *fname)
         if (lua_type(L, -2) != LUA_TSTRING || lua_type(L, -1) != LUA_TSTRING)
             luaL_error(L, "%s: a {name, node} destination needs two strings", fname);
         int node = rt_node_find(rt, lua_tostring(L, -1));
-        rt_pid_t pid = node < 0 ? 0 : rt_whereis(rt, (uint32_t)node, lua_tostring(L, -2));
+        uint64_t dest = 0;
+        if (node >= 0 && rt__is_remote(rt, (uint32_t)node)) /* looked up when it arrives */
+            dest = rt__name_id(rt, (uint32_t)node, lua_tostring(L, -2));
+        else if (node >= 0)
+            dest = rt_whereis(rt, (uint32_t)node, lua_tostring(L, -2));
         lua_pop(L, 2);
-        return pid;
+        return dest;
     }
     luaL_error(L, "%s: bad destination (a pid, a registered name or {name, node}; got %s)", fname,
                luaL_typename(L, idx));
@@ -234,7 +240,13 @@ static int otp_send(lua_State *L)
     rt_msg_t *m = encode_msg(L, rt, 2, RT_SIG_MSG, from, to, "otp.send");
     rt->plat.trace_begin(rt->plat.ctx, rt__now(rt), "send");
     if (from) rt__trace_pid(rt, "from", from);
-    if (to) rt__trace_pid(rt, "to", to);
+    if (rt_id_tag(to) == RT_ID_NAME) {
+        const char *nm = rt__name_of(rt, to), *nd = rt_node_name(rt, rt_id_node(to));
+        rt->plat.trace_str(rt->plat.ctx, "to_name", nm, strlen(nm));
+        rt->plat.trace_str(rt->plat.ctx, "to_node", nd, strlen(nd));
+    } else if (to) {
+        rt__trace_pid(rt, "to", to);
+    }
     rt__trace_term(rt, "msg", m->data, m->len);
     rt->plat.trace_end(rt->plat.ctx);
     if (rt->current) rt->current->msgs_out++;
@@ -282,8 +294,7 @@ static int recv_continue(lua_State *L, int status, lua_KContext ctx)
             if (!ok) continue;
             *pp = m->next;
             if (p->mb_tail == &m->next) p->mb_tail = pp;
-            p->mb_len--;
-            p->mb_bytes -= m->len;
+            rt__mb_taken(rt, p, m);
             recv_cleanup(rt, p);
             rt->plat.trace_begin(rt->plat.ctx, rt__now(rt), "receive");
             rt__trace_pid(rt, "pid", p->pid);
@@ -301,7 +312,7 @@ static int recv_continue(lua_State *L, int status, lua_KContext ctx)
         return 1;
     }
     if (!p->recv_timer && !lua_isnil(L, 2))
-        p->recv_timer = rt__timer_recv_start(rt, p, rt__now(rt) + check_ms(L, 2, "otp.receive"));
+        p->recv_timer = rt__timer_recv_start(rt, p, rt__now(rt) + rt__delay(rt, p->node, check_ms(L, 2, "otp.receive")));
     p->yield = RT_Y_BLOCK;
     return lua_yieldk(L, 0, 0, recv_continue);
 }
@@ -417,7 +428,9 @@ static int otp_monitor(lua_State *L)
         alias = lua_toboolean(L, -1);
         lua_pop(L, 1);
     }
-    if (name) target = rt_whereis(rt, name_node, name); /* resolved once */
+    uint64_t remote_name = 0;
+    if (name && name_node != p->node) remote_name = rt__name_id(rt, name_node, name); /* resolved there */
+    else if (name) target = rt_whereis(rt, name_node, name); /* resolved once */
     rt_ref_t ref = rt__make_ref(rt, p->node);
     rt_mon_t *mo = rt__vec_push(&p->mons_out, sizeof(rt_mon_t));
     *mo = (rt_mon_t){ .ref = ref, .pid = target, .name_node = name_node };
@@ -426,8 +439,8 @@ static int otp_monitor(lua_State *L)
         SIM_ASSERT(mo->name != NULL);
     }
     if (alias) SIM_ASSERT(u64map_put(&rt->aliases, ref, p->pid) == 0);
-    if (target) {
-        rt_msg_t *m = rt__msg_new(rt, RT_SIG_MONITOR, p->pid, target, NULL, false);
+    if (target || remote_name) {
+        rt_msg_t *m = rt__msg_new(rt, RT_SIG_MONITOR, p->pid, target ? target : remote_name, NULL, false);
         m->ref = ref;
         rt__post(rt, m);
     } else { /* no such name: DOWN noproc at once */
@@ -458,8 +471,7 @@ static void flush_down(rt_t *rt, rt_proc_t *p, rt_ref_t ref)
         if (!rt_term_match(m->data, m->len, (const uint8_t *)b->p, (uint32_t)b->len)) continue;
         *pp = m->next;
         if (p->mb_tail == &m->next) p->mb_tail = pp;
-        p->mb_len--;
-        p->mb_bytes -= m->len;
+        rt__mb_taken(rt, p, m);
         rt_msg_free(rt, m);
         return;
     }
@@ -483,8 +495,9 @@ static int otp_demonitor(lua_State *L)
     rt_mon_t *mo = p->mons_out.p;
     for (uint32_t i = 0; i < p->mons_out.len; i++) {
         if (mo[i].ref != ref) continue;
-        if (mo[i].pid) {
-            rt_msg_t *m = rt__msg_new(rt, RT_SIG_DEMONITOR, p->pid, mo[i].pid, NULL, false);
+        uint64_t target = rt__mon_target(rt, p, &mo[i]);
+        if (target) {
+            rt_msg_t *m = rt__msg_new(rt, RT_SIG_DEMONITOR, p->pid, target, NULL, false);
             m->ref = ref;
             rt__post(rt, m);
         }
@@ -661,7 +674,7 @@ static int otp_send_after(lua_State *L)
     else dest = check_pid(L, 2, "otp.send_after");
     rt_proc_t *p = rt->current;
     rt_msg_t *m = encode_msg(L, rt, 3, RT_SIG_MSG, p ? p->pid : 0, dest, "otp.send_after");
-    uint64_t id = rt__timer_send_start(rt, p, rt__now(rt) + d, dest, dest_name, cur_node(rt), m);
+    uint64_t id = rt__timer_send_start(rt, p, rt__now(rt) + rt__delay(rt, cur_node(rt), d), dest, dest_name, cur_node(rt), m);
     push_id(L, id);
     return 1;
 }
@@ -678,7 +691,10 @@ static int otp_cancel_timer(lua_State *L)
 
 static int otp_now(lua_State *L)
 {
-    push_ms(L, rt__now(RT_UP));
+    rt_t *rt = RT_UP;
+    rt_time_t t = rt__now(rt);
+    if (rt->plat.local_time) t = rt->plat.local_time(rt->plat.ctx, cur_node(rt), t);
+    push_ms(L, t);
     return 1;
 }
 
@@ -705,8 +721,8 @@ static int otp_work(lua_State *L)
         lua_call(L, 1, 1);
         lua_replace(L, 1);
     }
-    rt_time_t ns = check_ms(L, 1, "otp.work");
     const rt_node_params_t *np = &rt->nodes[p->node].params;
+    rt_time_t ns = (rt_time_t)((double)check_ms(L, 1, "otp.work") * np->cpu_factor);
     rt_time_t room = np->quantum_ns > p->cpu ? np->quantum_ns - p->cpu : 0;
     if (ns <= room || L != p->co || !lua_isyieldable(L)) {
         p->cpu += ns;
@@ -931,6 +947,7 @@ void rt__otp_open(rt_t *rt, lua_State *L)
     lua_newtable(L);
     lua_pushlightuserdata(L, rt);
     luaL_setfuncs(L, funcs, 1);
+    rt__dist_open(rt, L);
     lua_pushlightuserdata(L, RT_TERM_ANY);
     lua_setfield(L, -2, "any");
     lua_rawgeti(L, LUA_REGISTRYINDEX, rt->exit_marker_ref);

@@ -101,6 +101,7 @@ rt_t *rt_create(const rt_platform_t *plat, lua_State *L)
     u64map_init(&rt->procs);
     u64map_init(&rt->aliases);
     u64map_init(&rt->timers);
+    strmap_init(&rt->atoms);
     jbuf_init(&rt->scratch);
     lua_pushlightuserdata(L, rt);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &RT_KEY);
@@ -143,6 +144,7 @@ void rt_destroy(rt_t *rt)
     u64map_deinit(&rt->aliases);
     u64map_deinit(&rt->timers);
     jbuf_deinit(&rt->scratch);
+    rt__dist_free(rt);
     while (rt->pool) {
         rt_msg_t *m = rt->pool;
         rt->pool = m->next;
@@ -167,8 +169,49 @@ uint32_t rt_node_add(rt_t *rt, const char *name, const rt_node_params_t *params)
     n->name = strdup(name);
     SIM_ASSERT(n->name != NULL);
     n->params = *params;
+    if (n->params.cpu_factor <= 0) n->params.cpu_factor = 1.0;
+    if (!n->params.proc_bytes) n->params.proc_bytes = RT_PROC_BYTES;
     strmap_init(&n->names);
     return rt->nnodes++;
+}
+
+uint64_t rt_node_memory(const rt_t *rt, uint32_t node) { return node < rt->nnodes ? rt->nodes[node].mem : 0; }
+
+void rt_node_set_cpu_factor(rt_t *rt, uint32_t node, double factor)
+{
+    SIM_ASSERT(node < rt->nnodes && factor > 0);
+    rt->nodes[node].params.cpu_factor = factor;
+}
+
+void rt_node_set_mem_limit(rt_t *rt, uint32_t node, uint64_t bytes)
+{
+    SIM_ASSERT(node < rt->nnodes);
+    rt->nodes[node].params.mem_limit = bytes;
+    rt_node_memory_add(rt, node, 0);
+}
+
+/* The node ran out of memory: it halts with a reason naming the largest mailbox. */
+static void out_of_memory(rt_t *rt, uint32_t node)
+{
+    rt_node_t *n = &rt->nodes[node];
+    n->oom = true;
+    const rt_proc_t *big = NULL;
+    for (const rt_proc_t *p = n->first; p; p = p->node_next)
+        if (!big || p->mb_bytes > big->mb_bytes) big = p;
+    char why[256], pid[48] = "none";
+    if (big) rt_id_format(big->pid, pid, sizeof pid);
+    snprintf(why, sizeof why,
+             "out of memory: %llu bytes in use, limit %llu (largest mailbox: %s, %u messages, %llu bytes)",
+             (unsigned long long)n->mem, (unsigned long long)n->params.mem_limit, pid,
+             big ? big->mb_len : 0, big ? (unsigned long long)big->mb_bytes : 0ULL);
+    rt__halt_later(rt, node, why);
+}
+
+void rt_node_memory_add(rt_t *rt, uint32_t node, int64_t delta)
+{
+    rt_node_t *n = &rt->nodes[node];
+    n->mem = (uint64_t)((int64_t)n->mem + delta);
+    if (n->params.mem_limit && n->mem > n->params.mem_limit && !n->oom && !n->down) out_of_memory(rt, node);
 }
 
 uint32_t rt_node_count(const rt_t *rt) { return rt->nnodes; }
@@ -184,6 +227,7 @@ void rt_node_down(rt_t *rt, uint32_t node, const char *why)
     rt->plat.trace_str(rt->plat.ctx, "node", n->name, strlen(n->name));
     rt->plat.trace_str(rt->plat.ctx, "why", why, strlen(why));
     rt->plat.trace_end(rt->plat.ctx);
+    rt__conn_reset(rt, node);
     jbuf_t *b = &rt->scratch;
     while (n->first) {
         rt_proc_t *p = n->first;
@@ -207,6 +251,7 @@ void rt_node_up(rt_t *rt, uint32_t node)
     rt_node_t *n = &rt->nodes[node];
     if (!n->down) return;
     n->down = false;
+    n->oom = false;
     rt->plat.trace_begin(rt->plat.ctx, rt__now(rt), "node_up");
     rt->plat.trace_str(rt->plat.ctx, "node", n->name, strlen(n->name));
     rt->plat.trace_end(rt->plat.ctx);
@@ -262,7 +307,7 @@ static void proc_hook(lua_State *L, lua_Debug *ar)
     const rt_node_params_t *np = &rt->nodes[p->node].params;
     p->slice_instr += HOOK_STEP;
     p->reductions += HOOK_STEP;
-    p->cpu += (rt_time_t)HOOK_STEP * np->instr_ns;
+    p->cpu += (rt_time_t)((double)HOOK_STEP * np->instr_ns * np->cpu_factor);
     uint64_t max_instr = np->instr_ns ? np->quantum_ns / np->instr_ns : DEFAULT_QUANTUM_INSTR;
     if (max_instr == 0) max_instr = 1;
     if ((p->cpu >= np->quantum_ns || p->slice_instr >= max_instr) && L == p->co && lua_isyieldable(L)) {
@@ -292,6 +337,7 @@ static rt_proc_t *proc_new(rt_t *rt, uint32_t node)
     n->last = p;
     n->nprocs++;
     rt->nprocs++;
+    rt_node_memory_add(rt, node, (int64_t)n->params.proc_bytes);
     return p;
 }
 
@@ -316,9 +362,22 @@ static void make_ready(rt_t *rt, rt_proc_t *p)
 
 rt_pid_t rt_spawn_lua(rt_t *rt, lua_State *L, uint32_t node, int fn_idx, int nargs)
 {
+    return rt__spawn_lua(rt, L, node, fn_idx, nargs, false);
+}
+
+/* remote: spawned from a process on another node. The process is created at once but starts
+ * only when the SPAWN signal reaches its node; on a node that is down the pid names no process
+ * (the signal still travels, and a lost connection reports noconnection to a link or monitor). */
+rt_pid_t rt__spawn_lua(rt_t *rt, lua_State *L, uint32_t node, int fn_idx, int nargs, bool remote)
+{
     fn_idx = lua_absindex(L, fn_idx);
     luaL_checktype(L, fn_idx, LUA_TFUNCTION);
     if (node >= rt->nnodes) luaL_error(L, "spawn: no such node");
+    if (remote && rt->nodes[node].down) {
+        rt_pid_t pid = rt_id_make(RT_ID_PID, node, rt->next_serial++);
+        rt__post(rt, rt__msg_new(rt, RT_SIG_SPAWN, rt->current->pid, pid, NULL, false));
+        return pid;
+    }
     if (rt->nodes[node].down) luaL_error(L, "spawn: node '%s' is down", rt->nodes[node].name);
     /* Copy the arguments first, so a bad one leaves no half-made process. The boundaries live
      * in a userdata so that an error raised here leaks nothing. */
@@ -354,6 +413,13 @@ rt_pid_t rt_spawn_lua(rt_t *rt, lua_State *L, uint32_t node, int fn_idx, int nar
     rt__trace_pid(rt, "pid", p->pid);
     if (parent) rt__trace_pid(rt, "parent", parent);
     rt->plat.trace_end(rt->plat.ctx);
+    if (remote) {
+        p->state = RT_P_WAITING;
+        p->wait = RT_W_NONE;
+        p->embryo = true;
+        rt__post(rt, rt__msg_new(rt, RT_SIG_SPAWN, parent, p->pid, NULL, false));
+        return p->pid;
+    }
     make_ready(rt, p);
     return p->pid;
 }
@@ -396,8 +462,7 @@ static rt_time_t run_c_slice(rt_t *rt, rt_proc_t *p)
         rt_msg_t *m = p->mb_head;
         p->mb_head = m->next;
         if (!p->mb_head) p->mb_tail = &p->mb_head;
-        p->mb_len--;
-        p->mb_bytes -= m->len;
+        rt__mb_taken(rt, p, m);
         rt->plat.trace_begin(rt->plat.ctx, rt__now(rt), "receive");
         rt__trace_pid(rt, "pid", p->pid);
         rt__trace_term(rt, "msg", m->data, m->len);
@@ -580,6 +645,7 @@ static void mailbox_free(rt_t *rt, rt_proc_t *p)
     rt_msg_t *m = p->mb_head;
     while (m) {
         rt_msg_t *next = m->next;
+        rt->nodes[p->node].mem -= m->len + RT_MSG_OVERHEAD;
         rt_msg_free(rt, m);
         m = next;
     }
@@ -602,8 +668,10 @@ static void proc_free(rt_t *rt, rt_proc_t *p)
     free(p->links.p);
     free(p->mons_out.p);
     free(p->mons_in.p);
+    free(p->node_mons.p);
+    free(p->conn_waits.p);
     free(p->name);
-    p->links = p->mons_out = p->mons_in = (rt_vec_t){ 0 };
+    p->links = p->mons_out = p->mons_in = p->node_mons = p->conn_waits = (rt_vec_t){ 0 };
     p->name = NULL;
     if (p->co_ref != LUA_NOREF) luaL_unref(rt->L, LUA_REGISTRYINDEX, p->co_ref);
     p->co_ref = LUA_NOREF;
@@ -628,8 +696,9 @@ void rt__proc_exit(rt_t *rt, rt_proc_t *p, rt_msg_t *reason)
     rt_mon_t *mo = p->mons_out.p;
     for (uint32_t i = 0; i < p->mons_out.len; i++) {
         u64map_del(&rt->aliases, mo[i].ref);
-        if (mo[i].pid) {
-            rt_msg_t *d = rt__msg_new(rt, RT_SIG_DEMONITOR, p->pid, mo[i].pid, NULL, false);
+        uint64_t target = rt__mon_target(rt, p, &mo[i]);
+        if (target) {
+            rt_msg_t *d = rt__msg_new(rt, RT_SIG_DEMONITOR, p->pid, target, NULL, false);
             d->ref = mo[i].ref;
             rt__post(rt, d);
         }
@@ -652,6 +721,7 @@ void rt__proc_exit(rt_t *rt, rt_proc_t *p, rt_msg_t *reason)
     else n->last = p->node_prev;
     n->nprocs--;
     rt->nprocs--;
+    n->mem -= n->params.proc_bytes;
     u64map_del(&rt->procs, p->pid);
     p->state = RT_P_DEAD;
     if (!p->queued) free(p);

@@ -37,6 +37,7 @@ typedef struct rt_msg rt_msg_t;
 /* ---- identifiers: pids and refs are tagged 64-bit values, usable as Lua light userdata ---- */
 #define RT_ID_PID 1u
 #define RT_ID_REF 2u
+#define RT_ID_NAME 3u /* internal: a registered name on a node, as a signal's destination */
 #define RT_ID_NODE_BITS 18
 #define RT_ID_SERIAL_BITS 44
 static inline uint64_t rt_id_make(unsigned tag, uint32_t node, uint64_t serial)
@@ -81,13 +82,35 @@ typedef struct rt_platform {
     void (*trace_term)(void *ctx, const char *key, const uint8_t *term, uint32_t len);
     void (*trace_id)(void *ctx, const char *key, uint64_t id);
     void (*trace_end)(void *ctx);
+
+    /* ---- distribution (all may be NULL for a single-node platform) ---- */
+    /* Node `from` needs a connection to `to` (monitor_node, connect_node); a post between two
+     * nodes asks for one implicitly. The platform answers with rt_conn_up or rt_conn_down. */
+    void (*connect)(void *ctx, uint32_t from, uint32_t to);
+    /* erlang:disconnect_node/1 on `from`; returns false if there was no connection. */
+    bool (*disconnect)(void *ctx, uint32_t from, uint32_t to);
+    /* The node halts (an application's death, out of memory): the platform calls rt_node_down
+     * and may restart it later (heart). NULL: rt_node_down at once. */
+    void (*halt)(void *ctx, uint32_t node, const char *why);
+    /* Clock drift: the node's own monotonic clock at global time t, and the global duration of
+     * a duration d measured on the node's clock. NULL: no drift. */
+    rt_time_t (*local_time)(void *ctx, uint32_t node, rt_time_t t);
+    rt_time_t (*local_delay)(void *ctx, uint32_t node, rt_time_t d);
 } rt_platform_t;
 
 /* Per-node scheduling parameters the runtime needs to slice processes. */
 typedef struct rt_node_params {
     rt_time_t quantum_ns;     /* CPU time a process may use before it is preempted */
     uint32_t instr_ns;        /* virtual CPU time per Lua instruction (0 = free) */
+    double cpu_factor;        /* CPU time multiplier: 1 normal, 2 = half speed (0 = 1) */
+    uint64_t mem_limit;       /* bytes; 0 = unlimited (see rt_node_memory) */
+    uint64_t proc_bytes;      /* heap estimate of one process (0 = RT_PROC_BYTES) */
 } rt_node_params_t;
+
+/* A fresh BEAM process: 233-word minimum heap plus the process control block (64-bit). */
+#define RT_PROC_BYTES 2704
+/* Per message in a mailbox, beyond its term bytes: the heap fragment and queue link. */
+#define RT_MSG_OVERHEAD 48
 
 /* ---- lifecycle ------------------------------------------------------------------------------ */
 
@@ -111,6 +134,31 @@ void rt_node_down(rt_t *rt, uint32_t node, const char *why);
 /* Makes a stopped node usable again (a restart, as heart does); traced as "node_up". */
 void rt_node_up(rt_t *rt, uint32_t node);
 bool rt_node_is_up(const rt_t *rt, uint32_t node);
+/* Node memory (design.md §3): every process's heap estimate plus its mailbox (term bytes plus
+ * RT_MSG_OVERHEAD per message), plus what the platform adds (distribution buffers). When it
+ * exceeds the node's mem_limit the node halts, as a BEAM node that cannot allocate does. */
+uint64_t rt_node_memory(const rt_t *rt, uint32_t node);
+void rt_node_memory_add(rt_t *rt, uint32_t node, int64_t delta);
+void rt_node_set_cpu_factor(rt_t *rt, uint32_t node, double factor);
+void rt_node_set_mem_limit(rt_t *rt, uint32_t node, uint64_t bytes);
+
+/* ---- distribution: the platform reports connection changes as each node sees them ---------- */
+/* Node `node` now has a connection to `peer`: nodes() includes it, monitor_nodes subscribers on
+ * `node` get {tag = "nodeup", node = peer}. */
+void rt_conn_up(rt_t *rt, uint32_t node, uint32_t peer);
+/* Node `node` lost (or failed to set up) its connection to `peer`. On `node`, in spawn order,
+ * each process gets, in this order (otp-semantics §1.7): an exit signal with reason
+ * "noconnection" for each link to a process on peer, a DOWN with reason "noconnection" for each
+ * monitor on one, {tag = "nodedown", node = peer} for each monitor_node subscription, and, if
+ * the connection had been up, {tag = "nodedown", node = peer, reason = reason} for monitor_nodes
+ * subscribers. Links and monitors from peer's processes are forgotten silently. */
+void rt_conn_down(rt_t *rt, uint32_t node, uint32_t peer, const char *reason);
+bool rt_conn_is_up(const rt_t *rt, uint32_t node, uint32_t peer);
+/* A signal lost in transit (its connection broke): frees it and undoes what it carried (a
+ * remote spawn that never arrived). */
+void rt_msg_lost(rt_t *rt, rt_msg_t *m);
+/* Bytes the signal occupies on the wire (term plus a header). */
+uint32_t rt_msg_wire_size(const rt_msg_t *m);
 
 /* ---- entry points for the platform ------------------------------------------------------- */
 

@@ -16,6 +16,7 @@ enum rt_sig_kind {
     RT_SIG_MONITOR,    /* ref: the monitor */
     RT_SIG_DEMONITOR,
     RT_SIG_DOWN,       /* ref; data: the reason */
+    RT_SIG_SPAWN,      /* a remote spawn request: starts the embryo process `to` */
 };
 
 struct rt_msg {
@@ -57,6 +58,8 @@ struct rt_proc {
     bool timed_out;          /* the blocked receive's timer fired */
     bool exited;             /* the slice ended the process (exit_reason set) */
     bool started;            /* the coroutine has been resumed once */
+    bool embryo;             /* remotely spawned, its SPAWN signal not yet arrived */
+    uint16_t monitor_nodes;  /* net_kernel:monitor_nodes(true) subscriptions */
 
     /* mailbox: FIFO of RT_SIG_MSG messages */
     rt_msg_t *mb_head, **mb_tail;
@@ -69,6 +72,8 @@ struct rt_proc {
     rt_vec_t links;          /* rt_pid_t, in link order */
     rt_vec_t mons_out;       /* rt_mon_t: monitors this process holds */
     rt_vec_t mons_in;        /* rt_mon_t: monitors on this process */
+    rt_vec_t node_mons;      /* uint32_t node: monitor_node(node, true) subscriptions */
+    rt_vec_t conn_waits;     /* uint32_t node: otp.connect_node waiting for an answer */
     char *name;              /* registered name (owned) or NULL */
 
     lua_State *co;           /* the process's coroutine (NULL for a C process) */
@@ -97,6 +102,8 @@ typedef struct rt_node {
     rt_proc_t *first, *last;  /* processes in spawn order */
     size_t nprocs;
     bool down;                /* halted or crashed: no process runs or starts there */
+    bool oom;                 /* out of memory: halting */
+    uint64_t mem;             /* bytes (rt_node_memory) */
 } rt_node_t;
 
 enum rt_timer_kind { RT_T_RECV, RT_T_SEND, RT_T_READY, RT_T_HALT };
@@ -127,6 +134,11 @@ struct rt {
     jbuf_t scratch;           /* term building; never held across a call that may use it */
     rt_msg_t *pool;           /* free small messages */
     uint32_t pool_len;
+    uint8_t *conn;            /* conn[a * conn_cap + b]: node a has a connection to b */
+    uint32_t conn_cap;
+    strmap_t atoms;           /* registered names used as remote destinations -> index */
+    char **atom_names;
+    uint32_t natoms, atoms_cap;
 };
 
 /* ---- shared helpers ----------------------------------------------------------------------- */
@@ -139,12 +151,25 @@ void rt__proc_exit(rt_t *rt, rt_proc_t *p, rt_msg_t *reason); /* reason owned */
 rt_ref_t rt__make_ref(rt_t *rt, uint32_t node);
 void *rt__vec_push(rt_vec_t *v, size_t elem);
 void rt__vec_remove(rt_vec_t *v, size_t elem, uint32_t i);
+rt_pid_t rt__spawn_lua(rt_t *rt, lua_State *L, uint32_t node, int fn_idx, int nargs, bool remote);
 /* signal.c */
 rt_msg_t *rt__msg_new(rt_t *rt, uint8_t kind, rt_pid_t from, uint64_t to, const jbuf_t *term, bool has_refs);
 void rt__post(rt_t *rt, rt_msg_t *m);        /* from the current process (or outside) */
 void rt__mailbox_put(rt_t *rt, rt_proc_t *p, rt_msg_t *m);  /* m owned by the mailbox */
 rt_msg_t *rt__exit_message(rt_t *rt, rt_pid_t from, rt_pid_t to, const rt_msg_t *reason);
 void rt__send_exit(rt_t *rt, rt_pid_t from, rt_pid_t to, const uint8_t *reason, uint32_t len, bool linked);
+void rt__exit_effect(rt_t *rt, rt_proc_t *p, rt_msg_t *m);  /* link already checked */
+void rt__down_effect(rt_t *rt, rt_proc_t *p, rt_mon_t *mon, rt_msg_t *m);  /* mon removed */
+void rt__mb_taken(rt_t *rt, rt_proc_t *p, const rt_msg_t *m);  /* m left p's mailbox */
+/* dist.c */
+uint64_t rt__name_id(rt_t *rt, uint32_t node, const char *name);  /* RT_ID_NAME destination */
+const char *rt__name_of(const rt_t *rt, uint64_t name_id);
+bool rt__is_remote(const rt_t *rt, uint32_t node);
+uint64_t rt__mon_target(rt_t *rt, const rt_proc_t *p, const rt_mon_t *mon); /* pid, name id or 0 */
+rt_time_t rt__delay(const rt_t *rt, uint32_t node, rt_time_t d);  /* a node-clock duration, globally */  /* node differs from the running process's */
+void rt__dist_open(rt_t *rt, lua_State *L);         /* otp.monitor_node and friends */
+void rt__dist_free(rt_t *rt);
+void rt__conn_reset(rt_t *rt, uint32_t node);       /* a dead node has no connections */
 /* name.c */
 int rt__name_register(rt_t *rt, uint32_t node, const char *name, rt_proc_t *p);
 void rt__name_release(rt_t *rt, rt_proc_t *p);

@@ -94,6 +94,13 @@ static bool link_index(const rt_proc_t *p, rt_pid_t other, uint32_t *at)
     return false;
 }
 
+void rt__mb_taken(rt_t *rt, rt_proc_t *p, const rt_msg_t *m)
+{
+    p->mb_len--;
+    p->mb_bytes -= m->len;
+    rt->nodes[p->node].mem -= m->len + RT_MSG_OVERHEAD;
+}
+
 /* Appends a message to p's mailbox and wakes p if its receive can take it. */
 void rt__mailbox_put(rt_t *rt, rt_proc_t *p, rt_msg_t *m)
 {
@@ -104,6 +111,7 @@ void rt__mailbox_put(rt_t *rt, rt_proc_t *p, rt_msg_t *m)
     p->mb_len++;
     p->mb_bytes += m->len;
     p->msgs_in++;
+    rt_node_memory_add(rt, p->node, (int64_t)m->len + RT_MSG_OVERHEAD);
     bool blocked = p->state == RT_P_WAITING || (p->state == RT_P_RUNNING && p->yield == RT_Y_BLOCK);
     if (!blocked) return;
     switch (p->wait) {
@@ -186,16 +194,9 @@ static void trace_signal(rt_t *rt, const char *kind, rt_pid_t pid, rt_pid_t othe
     rt->plat.trace_end(rt->plat.ctx);
 }
 
-static void deliver_exit(rt_t *rt, rt_proc_t *p, rt_msg_t *m)
+/* Applies an exit signal m (owned) whose link, if any, has already been checked and removed. */
+void rt__exit_effect(rt_t *rt, rt_proc_t *p, rt_msg_t *m)
 {
-    if (m->linked) {
-        uint32_t at;
-        if (!link_index(p, m->from, &at)) { /* unlinked meanwhile: no effect */
-            rt_msg_free(rt, m);
-            return;
-        }
-        rt__vec_remove(&p->links, sizeof(rt_pid_t), at);
-    }
     bool killed;
     exit_outcome_t o = exit_rule(p, m->from, m, m->linked, &killed);
     if (o == EXIT_DROP) {
@@ -218,6 +219,19 @@ static void deliver_exit(rt_t *rt, rt_proc_t *p, rt_msg_t *m)
     }
 }
 
+static void deliver_exit(rt_t *rt, rt_proc_t *p, rt_msg_t *m)
+{
+    if (m->linked) {
+        uint32_t at;
+        if (!link_index(p, m->from, &at)) { /* unlinked meanwhile: no effect */
+            rt_msg_free(rt, m);
+            return;
+        }
+        rt__vec_remove(&p->links, sizeof(rt_pid_t), at);
+    }
+    rt__exit_effect(rt, p, m);
+}
+
 /* The DOWN message for monitor mon of watcher p: {tag, ref, type, object, reason}, keys in
  * canonical order (object, reason, ref, tag, type). */
 static void deliver_down(rt_t *rt, rt_proc_t *p, rt_msg_t *m)
@@ -232,6 +246,13 @@ static void deliver_down(rt_t *rt, rt_proc_t *p, rt_msg_t *m)
     }
     rt_mon_t mon = mo[i];
     rt__vec_remove(&p->mons_out, sizeof(rt_mon_t), i);
+    rt__down_effect(rt, p, &mon, m);
+}
+
+/* Puts the DOWN message for monitor mon (already removed from p, its name owned) and frees m. */
+void rt__down_effect(rt_t *rt, rt_proc_t *p, rt_mon_t *monp, rt_msg_t *m)
+{
+    rt_mon_t mon = *monp;
     u64map_del(&rt->aliases, mon.ref);
     jbuf_t *b = &rt->scratch;
     jbuf_reset(b);
@@ -242,7 +263,7 @@ static void deliver_down(rt_t *rt, rt_proc_t *p, rt_msg_t *m)
         rt_tb_str(b, mon.name);
         rt_tb_str(b, rt_node_name(rt, mon.name_node));
     } else {
-        rt_tb_id(b, m->from);
+        rt_tb_id(b, m->from ? m->from : mon.pid);
     }
     rt_tb_str(b, "reason");
     rt_tb_raw(b, m->data, m->len);
@@ -256,7 +277,7 @@ static void deliver_down(rt_t *rt, rt_proc_t *p, rt_msg_t *m)
     rt->plat.trace_begin(rt->plat.ctx, rt__now(rt), "down");
     rt__trace_pid(rt, "pid", p->pid);
     rt__trace_pid(rt, "ref", mon.ref);
-    if (m->from) rt__trace_pid(rt, "object", m->from);
+    if (rt_id_tag(m->from) == RT_ID_PID) rt__trace_pid(rt, "object", m->from);
     rt__trace_term(rt, "reason", m->data, m->len);
     rt->plat.trace_end(rt->plat.ctx);
     free(mon.name);
@@ -264,9 +285,32 @@ static void deliver_down(rt_t *rt, rt_proc_t *p, rt_msg_t *m)
     rt__mailbox_put(rt, p, dm);
 }
 
+/* A monitor or demonitor addressed to a name: resolved on arrival. A demonitor whose target
+ * has changed names meanwhile is found by scanning the node. */
+static rt_proc_t *demonitor_target(rt_t *rt, uint64_t name_id, rt_ref_t ref)
+{
+    uint32_t node = rt_id_node(name_id);
+    if (node >= rt->nnodes) return NULL;
+    for (rt_proc_t *p = rt->nodes[node].first; p; p = p->node_next) {
+        const rt_mon_t *mi = p->mons_in.p;
+        for (uint32_t i = 0; i < p->mons_in.len; i++)
+            if (mi[i].ref == ref) return p;
+    }
+    return NULL;
+}
+
 void rt_deliver(rt_t *rt, rt_msg_t *m)
 {
     uint64_t to = m->to;
+    if (rt_id_tag(to) == RT_ID_NAME) { /* {name, node} from another node: look it up here */
+        const char *name = rt__name_of(rt, to);
+        to = m->kind == RT_SIG_DEMONITOR ? 0 : rt_whereis(rt, rt_id_node(m->to), name);
+        if (m->kind == RT_SIG_DEMONITOR) {
+            rt_proc_t *t = demonitor_target(rt, m->to, m->ref);
+            to = t ? t->pid : 0;
+        }
+        if (to) m->to = to;
+    }
     if (rt_id_tag(to) == RT_ID_REF) { /* an alias: deliver to its owner while it is active */
         uint64_t owner;
         if (!u64map_get(&rt->aliases, to, &owner)) {
@@ -330,9 +374,33 @@ void rt_deliver(rt_t *rt, rt_msg_t *m)
     case RT_SIG_DOWN:
         deliver_down(rt, p, m);
         return;
+    case RT_SIG_SPAWN:
+        if (p->embryo) {
+            p->embryo = false;
+            rt__proc_wake(rt, p);
+        }
+        break;
     }
     rt_msg_free(rt, m);
 }
+
+void rt_msg_lost(rt_t *rt, rt_msg_t *m)
+{
+    if (m->kind == RT_SIG_SPAWN) { /* the process was never started: it vanishes */
+        rt_proc_t *p = rt__proc_get(rt, m->to);
+        if (p && p->embryo) {
+            p->links.len = 0;    /* its links and monitors point at the lost connection, */
+            p->mons_in.len = 0;  /* whose side reports noconnection itself */
+            jbuf_t *b = &rt->scratch;
+            jbuf_reset(b);
+            rt_tb_str(b, "noconnection");
+            rt__proc_exit(rt, p, rt__msg_new(rt, RT_SIG_EXIT, p->pid, 0, b, false));
+        }
+    }
+    rt_msg_free(rt, m);
+}
+
+uint32_t rt_msg_wire_size(const rt_msg_t *m) { return m->len + 32; }
 
 bool rt_exit_signal_from_outside(rt_t *rt, lua_State *L, rt_pid_t pid, int reason_idx)
 {

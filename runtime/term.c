@@ -589,4 +589,5 @@ void rt_tb_int(jbuf_t *b, int64_t v)
     put_tag(b, RT_T_INT);
     put_u64(b, (uint64_t)v);
 }
+void rt_tb_bool(jbuf_t *b, bool v) { put_tag(b, v ? RT_T_TRUE : RT_T_FALSE); }
 void rt_tb_raw(jbuf_t *b, const uint8_t *term, uint32_t len) { jbuf_put(b, (const char *)term, len); }

@@ -66,6 +66,7 @@ void rt_tb_table(jbuf_t *b, uint32_t narr, uint32_t nhash);
 void rt_tb_str(jbuf_t *b, const char *s);
 void rt_tb_id(jbuf_t *b, uint64_t pid_or_ref);
 void rt_tb_int(jbuf_t *b, int64_t v);
+void rt_tb_bool(jbuf_t *b, bool v);
 void rt_tb_raw(jbuf_t *b, const uint8_t *term, uint32_t len);
 
 #endif

@@ -108,7 +108,8 @@ void rt_timer_fire(rt_t *rt, uint64_t id)
         char why[128];
         snprintf(why, sizeof why, "%s", t->dest_name ? t->dest_name : "halt");
         timer_free(rt, id, t);
-        rt_node_down(rt, node, why);
+        if (rt->plat.halt) rt->plat.halt(rt->plat.ctx, node, why);
+        else rt_node_down(rt, node, why);
         return;
     }
     case RT_T_READY: {

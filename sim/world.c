@@ -1,6 +1,7 @@
 /* world.c — nodes, cores and run queues; the runtime's platform on the virtual clock. */
 #include "world.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,11 +31,23 @@ static void ev_deliver(void *ctx, uint64_t arg)
 
 static void p_post(void *ctx, rt_time_t at, uint32_t from, uint32_t to, rt_msg_t *m)
 {
-    (void)from;
-    (void)to;
     sim_world_t *w = ctx;
+    if (!rt_node_is_up(w->rt, from)) { /* a dead node sends nothing */
+        rt_msg_lost(w->rt, m);
+        return;
+    }
+    if (from != to) {
+        net_send(&w->net, at, from, to, m);
+        return;
+    }
     SIM_ASSERT(evq_push(&w->q, at, ev_deliver, w, (uint64_t)(uintptr_t)m) != 0);
 }
+
+static void p_connect(void *ctx, uint32_t from, uint32_t to) { net_connect(&((sim_world_t *)ctx)->net, from, to); }
+static bool p_disconnect(void *ctx, uint32_t from, uint32_t to) { return net_disconnect(&((sim_world_t *)ctx)->net, from, to); }
+static void p_halt(void *ctx, uint32_t node, const char *why) { sim_world_node_down(ctx, node, why); }
+static rt_time_t p_local_time(void *ctx, uint32_t node, rt_time_t t) { return sim_world_local_time(ctx, node, t); }
+static rt_time_t p_local_delay(void *ctx, uint32_t node, rt_time_t d) { return sim_world_local_delay(ctx, node, d); }
 
 static void ev_dispatch(void *ctx, uint64_t node);
 
@@ -69,7 +82,7 @@ static void p_ready(void *ctx, rt_proc_t *p)
     sim_world_t *w = ctx;
     uint32_t node = rt_proc_node(p);
     sim_node_t *n = &w->nodes[node];
-    if (n->idle > 0) {
+    if (n->idle > 0 && !n->paused) {
         n->idle--;
         start_on_core(w, n, node, p);
         return;
@@ -81,6 +94,11 @@ static void p_ready(void *ctx, rt_proc_t *p)
 static void core_next(sim_world_t *w, uint32_t node, rt_proc_t *again)
 {
     sim_node_t *n = &w->nodes[node];
+    if (n->paused) { /* the world stopped: the core waits */
+        if (again) enqueue(n, again);
+        n->idle++;
+        return;
+    }
     if (again && !n->rq_head) { /* nobody waiting: p continues on its core */
         start_on_core(w, n, node, again);
         return;
@@ -232,6 +250,7 @@ int sim_world_init(sim_world_t *w, uint64_t seed, const char *trace_path)
     strmap_init(&w->counters);
     prng_stream_init(&w->rng_sched, seed, "sched");
     prng_stream_init(&w->rng_rt, seed, "runtime");
+    net_init(&w->net, w, seed);
     return 0;
 }
 
@@ -242,6 +261,8 @@ int sim_world_start_runtime(sim_world_t *w, lua_State *L)
         .post = p_post, .ready = p_ready, .default_node = p_default_node, .random = p_random, .count = p_count, .tick = p_tick,
         .trace_begin = p_trace_begin, .trace_u64 = p_trace_u64, .trace_str = p_trace_str,
         .trace_term = p_trace_term, .trace_id = p_trace_id, .trace_end = p_trace_end,
+        .connect = p_connect, .disconnect = p_disconnect, .halt = p_halt,
+        .local_time = p_local_time, .local_delay = p_local_delay,
     };
     w->rt = rt_create(&plat, L);
     return w->rt ? 0 : -1;
@@ -264,6 +285,7 @@ uint32_t sim_world_node_add(sim_world_t *w, const char *name, const sim_node_opt
     memset(n, 0, sizeof *n);
     n->opts = *o;
     n->idle = o->cores;
+    net_node_up(&w->net, idx);
     trace_begin(&w->tr, evq_now(&w->q), "node");
     trace_str(&w->tr, "node", name);
     trace_u64(&w->tr, "cores", o->cores);
@@ -279,6 +301,7 @@ void sim_world_deinit(sim_world_t *w)
     evq_event_t ev;
     while (evq_pop(&w->q, &ev))
         if (ev.fn == ev_deliver) rt_msg_free(w->rt, (rt_msg_t *)(uintptr_t)ev.arg);
+    net_deinit(&w->net);
     for (uint32_t i = 0; w->rt && i < w->nnodes; i++) {
         sim_node_t *n = &w->nodes[i];
         for (uint32_t k = 0; k < n->batch_len; k++) rt_proc_discard(w->rt, n->batch[k]);
@@ -295,4 +318,102 @@ void sim_world_deinit(sim_world_t *w)
     evq_deinit(&w->q);
     jbuf_deinit(&w->render_buf);
     strmap_deinit(&w->counters);
+}
+
+/* ---- faults ------------------------------------------------------------------------------- */
+void sim_world_trace_fault(sim_world_t *w, const char *what, const char *node, const char *detail)
+{
+    trace_begin(&w->tr, evq_now(&w->q), "fault");
+    trace_str(&w->tr, "fault", what);
+    if (node) trace_str(&w->tr, "node", node);
+    if (detail) trace_str(&w->tr, "detail", detail);
+    trace_end(&w->tr);
+}
+
+void sim_world_node_down(sim_world_t *w, uint32_t node, const char *why)
+{
+    if (!rt_node_is_up(w->rt, node)) return;
+    sim_node_t *n = &w->nodes[node];
+    n->crashes++;
+    rt_node_down(w->rt, node, why);
+    net_node_down(&w->net, node);
+    if (n->paused) {
+        n->paused = false;
+        evq_cancel(&w->q, n->pause_ev);
+        n->pause_ev = 0;
+    }
+    if (w->on_node_down) w->on_node_down(w->on_node_down_ctx, node, why);
+}
+
+void sim_world_node_up(sim_world_t *w, uint32_t node)
+{
+    if (rt_node_is_up(w->rt, node)) return;
+    rt_node_up(w->rt, node);
+    net_node_up(&w->net, node);
+}
+
+/* Gives every idle core of a node that is not paused a process from its run queue. */
+static void fill_cores(sim_world_t *w, uint32_t node)
+{
+    sim_node_t *n = &w->nodes[node];
+    while (!n->paused && n->idle > 0 && n->rq_head) {
+        rt_proc_t *p = n->rq_head;
+        n->rq_head = *rt_proc_queue_link(p);
+        if (!n->rq_head) n->rq_tail = NULL;
+        n->rq_len--;
+        n->idle--;
+        start_on_core(w, n, node, p);
+    }
+}
+
+static void ev_resume(void *ctx, uint64_t node)
+{
+    sim_world_t *w = ctx;
+    sim_node_t *n = &w->nodes[node];
+    n->pause_ev = 0;
+    n->paused = false;
+    trace_begin(&w->tr, evq_now(&w->q), "resume");
+    trace_str(&w->tr, "node", rt_node_name(w->rt, (uint32_t)node));
+    trace_end(&w->tr);
+    net_resume(&w->net, (uint32_t)node);
+    fill_cores(w, (uint32_t)node);
+}
+
+void sim_world_pause(sim_world_t *w, uint32_t node, sim_time_t d)
+{
+    sim_node_t *n = &w->nodes[node];
+    if (!rt_node_is_up(w->rt, node)) return;
+    if (n->pause_ev) evq_cancel(&w->q, n->pause_ev);
+    n->paused = true;
+    n->pause_ev = evq_push(&w->q, evq_now(&w->q) + d, ev_resume, w, node);
+    SIM_ASSERT(n->pause_ev != 0);
+}
+
+void sim_world_slow(sim_world_t *w, uint32_t node, double factor)
+{
+    rt_node_set_cpu_factor(w->rt, node, factor);
+}
+
+sim_time_t sim_world_local_time(const sim_world_t *w, uint32_t node, sim_time_t t)
+{
+    const sim_node_t *n = &w->nodes[node];
+    if (n->drift == 0 && n->anchor == 0) return t;
+    double dt = (double)(t - n->anchor) * (1.0 + n->drift);
+    return n->anchor_local + (sim_time_t)llround(dt);
+}
+
+sim_time_t sim_world_local_delay(const sim_world_t *w, uint32_t node, sim_time_t d)
+{
+    const sim_node_t *n = &w->nodes[node];
+    if (n->drift == 0) return d;
+    return (sim_time_t)llround((double)d / (1.0 + n->drift));
+}
+
+void sim_world_clock_drift(sim_world_t *w, uint32_t node, double ppm)
+{
+    sim_node_t *n = &w->nodes[node];
+    sim_time_t now = evq_now(&w->q);
+    n->anchor_local = sim_world_local_time(w, node, now);
+    n->anchor = now;
+    n->drift = ppm / 1e6;
 }
