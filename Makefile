@@ -34,7 +34,7 @@ HOST_SRC    := $(filter-out host/main.c,$(wildcard host/*.c))
 LIB_SRC     := $(BASE_SRC) $(KERNEL_SRC) $(RUNTIME_SRC) $(SIM_SRC) $(HOST_SRC)
 LUA_LIBS_SRC := runtime/lua/gen.lua runtime/lua/gen_server.lua runtime/lua/sys.lua \
                 runtime/lua/supervisor.lua runtime/lua/gen_statem.lua runtime/lua/gen_event.lua \
-                runtime/lua/application.lua
+                runtime/lua/application.lua runtime/lua/net_kernel.lua
 LIB_OBJ     := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/lua_sources.o
 TEST_SRC    := $(wildcard tests/*/test_*.c) tests/check_main.c tests/testutil.c
 TEST_OBJ    := $(TEST_SRC:%.c=$(BUILD)/%.o)

@@ -123,3 +123,13 @@ void host_dist_open(lua_State *L, prng_t *rng, uint64_t *next_id)
     lua_pushlightuserdata(L, next_id);
     luaL_setfuncs(L, ctors, 2);
 }
+
+int host_dist_params(lua_State *L, int idx, int *kind, double *a, double *b)
+{
+    dist_t *d = luaL_testudata(L, idx, DIST_MT);
+    if (!d) return -1;
+    *kind = d->kind;
+    *a = d->a;
+    *b = d->b;
+    return 0;
+}

@@ -14,4 +14,8 @@
  * rng is borrowed for the life of L; *next_id numbers the userdata (their first field). */
 void host_dist_open(lua_State *L, prng_t *rng, uint64_t *next_id);
 
+/* The parameters of the distribution at idx (kind: 0 const, 1 exp, 2 uniform, 3 lognormal; in
+ * milliseconds, lognormal as mu and sigma of ln ms). Returns 0, or -1 if idx is not one. */
+int host_dist_params(lua_State *L, int idx, int *kind, double *a, double *b);
+
 #endif

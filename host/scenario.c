@@ -501,6 +501,7 @@ done:
     free(s->checks);
     free(s->timers);
     free(s->boot_ref);
+    free(s->heart);
     free(s->set_used);
     jbuf_deinit(&s->err);
     jbuf_deinit(&s->err_detail);

@@ -34,7 +34,9 @@ typedef struct host_scenario {
     uint64_t next_udata_id;
     prng_t rng_dist;            /* the "dist" stream behind sim.exp and friends */
     int *boot_ref;              /* per node: registry ref of its boot function, or LUA_NOREF */
+    sim_time_t *heart;          /* per node: restart delay after it goes down, or SIM_TIME_MAX */
     uint32_t nboot;
+    bool no_heart;              /* sim.crash with restart_after: no heart restart as well */
 
     host_param_t *params;
     size_t nparams, params_cap;
@@ -76,5 +78,12 @@ void host_scenario_print(host_scenario_t *s, const char *text, size_t n);
 
 /* From simapi.c: installs the global `sim` table and `print`. */
 void host_simapi_open(lua_State *L);
+/* Raises if the table at idx has a key not in `allowed` (checked in deterministic order). */
+void host_check_options(lua_State *L, int idx, const char *fname, const char *const *allowed);
+/* The node named by the string at idx; raises "fname: no node named ..." otherwise. */
+uint32_t host_check_node(lua_State *L, host_scenario_t *s, int idx, const char *fname);
+/* From simnet.c: sim.net, sim.link, partitions and the other network and node faults, added to
+ * the table on top of the stack. */
+void host_simnet_open(lua_State *L);
 
 #endif

@@ -18,8 +18,7 @@
 
 typedef struct timer_handle { uint64_t id; size_t index; } timer_handle_t;
 
-/* Raises if the table at idx has a key not in `allowed` (checked in deterministic order). */
-static void check_options(lua_State *L, int idx, const char *fname, const char *const *allowed)
+void host_check_options(lua_State *L, int idx, const char *fname, const char *const *allowed)
 {
     idx = lua_absindex(L, idx);
     host_det_push_iter(L, idx);
@@ -212,7 +211,7 @@ static int sim_every(lua_State *L)
     sim_time_t until = SIM_TIME_MAX, start = iv;
     if (!lua_isnoneornil(L, 3)) {
         luaL_checktype(L, 3, LUA_TTABLE);
-        check_options(L, 3, "sim.every", opts);
+        host_check_options(L, 3, "sim.every", opts);
         if (lua_getfield(L, 3, "count") != LUA_TNIL) {
             int ok;
             lua_Integer c = lua_tointegerx(L, -1, &ok);
@@ -314,7 +313,7 @@ static int sim_run(lua_State *L)
     sim_time_t end = SIM_TIME_MAX;
     if (!lua_isnoneornil(L, 1)) {
         luaL_checktype(L, 1, LUA_TTABLE);
-        check_options(L, 1, "sim.run", opts);
+        host_check_options(L, 1, "sim.run", opts);
         int has_d = lua_getfield(L, 1, "duration") != LUA_TNIL;
         int has_u = lua_getfield(L, 1, "to") != LUA_TNIL;
         if (has_d && has_u) return luaL_error(L, "sim.run: give either duration or to, not both");
@@ -347,9 +346,48 @@ static int sim_run(lua_State *L)
 
 /* ---- nodes and processes ---------------------------------------------------------------- */
 
+/* Memory sizes: bytes, or a string "512MB", "2GB", "64KB" (binary multiples, as erlang:memory). */
+static uint64_t check_bytes(lua_State *L, int idx, const char *fname, const char *what)
+{
+    if (lua_type(L, idx) == LUA_TNUMBER) {
+        double v = lua_tonumber(L, idx);
+        if (!(v >= 1) || v > 1e18) luaL_error(L, "%s: %s must be a number of bytes >= 1", fname, what);
+        return (uint64_t)v;
+    }
+    const char *str = luaL_checkstring(L, idx);
+    char *end;
+    double v = strtod(str, &end);
+    static const struct { const char *unit; double mul; } units[] = {
+        { "B", 1 }, { "KB", 1024.0 }, { "MB", 1048576.0 }, { "GB", 1073741824.0 }, { "TB", 1099511627776.0 },
+        { "KiB", 1024.0 }, { "MiB", 1048576.0 }, { "GiB", 1073741824.0 },
+    };
+    if (end != str && v > 0)
+        for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+            if (strcmp(end, units[i].unit) == 0) return (uint64_t)(v * units[i].mul);
+    luaL_error(L, "%s: bad %s \"%s\" (bytes, or a number and B, KB, MB, GB or TB)", fname, what, str);
+    return 0;
+}
+
+/* Makes room for per-node host state (boot function, heart delay) up to index idx. */
+static void node_slot(lua_State *L, host_scenario_t *s, uint32_t idx)
+{
+    if (idx < s->nboot) return;
+    int *b = realloc(s->boot_ref, (idx + 1) * sizeof *b);
+    if (!b) luaL_error(L, "out of memory");
+    s->boot_ref = b;
+    sim_time_t *h = realloc(s->heart, (idx + 1) * sizeof *h);
+    if (!h) luaL_error(L, "out of memory");
+    s->heart = h;
+    for (uint32_t k = s->nboot; k <= idx; k++) {
+        b[k] = LUA_NOREF;
+        h[k] = SIM_TIME_MAX;
+    }
+    s->nboot = idx + 1;
+}
+
 static int sim_node(lua_State *L)
 {
-    static const char *const opts[] = { "boot", "cores", "instr_ns", "quantum", NULL };
+    static const char *const opts[] = { "boot", "cores", "instr_ns", "quantum", "memory", "speed", "heart", NULL };
     host_scenario_t *s = host_scenario_of(L);
     const char *name = luaL_checkstring(L, 1);
     if (!*name) return luaL_error(L, "sim.node: the name must not be empty");
@@ -357,7 +395,7 @@ static int sim_node(lua_State *L)
     sim_node_opts_t o = SIM_NODE_DEFAULTS;
     if (!lua_isnoneornil(L, 2)) {
         luaL_checktype(L, 2, LUA_TTABLE);
-        check_options(L, 2, "sim.node", opts);
+        host_check_options(L, 2, "sim.node", opts);
         if (lua_getfield(L, 2, "cores") != LUA_TNIL) {
             int ok;
             lua_Integer c = lua_tointegerx(L, -1, &ok);
@@ -380,15 +418,24 @@ static int sim_node(lua_State *L)
             return luaL_error(L, "sim.node: boot must be a function (the node's first process)");
         lua_pop(L, 4);
     }
-    uint32_t idx = sim_world_node_add(&s->w, name, &o);
-    if (lua_istable(L, 2) && lua_getfield(L, 2, "boot") == LUA_TFUNCTION) {
-        if (idx >= s->nboot) {
-            int *b = realloc(s->boot_ref, (idx + 1) * sizeof *b);
-            if (!b) return luaL_error(L, "out of memory");
-            for (uint32_t k = s->nboot; k <= idx; k++) b[k] = LUA_NOREF;
-            s->boot_ref = b;
-            s->nboot = idx + 1;
+    uint64_t memory = 0;
+    double speed = 1.0;
+    sim_time_t heart = SIM_TIME_MAX;
+    if (lua_istable(L, 2)) {
+        if (lua_getfield(L, 2, "memory") != LUA_TNIL) memory = check_bytes(L, -1, "sim.node", "memory");
+        if (lua_getfield(L, 2, "speed") != LUA_TNIL) {
+            speed = luaL_checknumber(L, -1);
+            if (!(speed > 0) || speed > 1e6) return luaL_error(L, "sim.node: speed must be > 0 (1 = normal, 2 = twice as fast)");
         }
+        if (lua_getfield(L, 2, "heart") != LUA_TNIL) heart = host_dur_check(L, -1, "sim.node", "heart restart delay");
+        lua_pop(L, 3);
+    }
+    uint32_t idx = sim_world_node_add(&s->w, name, &o);
+    if (memory) rt_node_set_mem_limit(s->w.rt, idx, memory);
+    if (speed != 1.0) sim_world_slow(&s->w, idx, 1.0 / speed);
+    node_slot(L, s, idx);
+    s->heart[idx] = heart;
+    if (lua_istable(L, 2) && lua_getfield(L, 2, "boot") == LUA_TFUNCTION) {
         lua_pushvalue(L, -1);
         s->boot_ref[idx] = luaL_ref(L, LUA_REGISTRYINDEX);
         rt_spawn_lua(s->w.rt, L, idx, lua_gettop(L), 0);
@@ -445,7 +492,7 @@ static int sim_kill(lua_State *L)
     return 1;
 }
 
-static uint32_t check_node_name(lua_State *L, host_scenario_t *s, int idx, const char *fname)
+uint32_t host_check_node(lua_State *L, host_scenario_t *s, int idx, const char *fname)
 {
     const char *name = luaL_checkstring(L, idx);
     int n = rt_node_find(s->w.rt, name);
@@ -457,9 +504,11 @@ static uint32_t check_node_name(lua_State *L, host_scenario_t *s, int idx, const
 static int sim_restart(lua_State *L)
 {
     host_scenario_t *s = host_scenario_of(L);
-    uint32_t n = check_node_name(L, s, 1, "sim.restart");
+    uint32_t n = host_check_node(L, s, 1, "sim.restart");
     if (rt_node_is_up(s->w.rt, n)) return luaL_error(L, "sim.restart: node '%s' is up", lua_tostring(L, 1));
-    rt_node_up(s->w.rt, n);
+    if (rt_current_pid(s->w.rt)) return luaL_error(L, "sim.restart: only from scenario code, not from a process");
+    sim_world_trace_fault(&s->w, "restart", rt_node_name(s->w.rt, n), NULL);
+    sim_world_node_up(&s->w, n);
     if (n < s->nboot && s->boot_ref[n] != LUA_NOREF) {
         lua_rawgeti(L, LUA_REGISTRYINDEX, s->boot_ref[n]);
         rt_spawn_lua(s->w.rt, L, n, lua_gettop(L), 0);
@@ -468,11 +517,43 @@ static int sim_restart(lua_State *L)
     return 0;
 }
 
+/* A scheduled restart (restart_after, heart): does nothing if the node is up again already. */
 static int restart_later(lua_State *L)
 {
+    host_scenario_t *s = host_scenario_of(L);
     lua_settop(L, 0);
     lua_pushvalue(L, lua_upvalueindex(1));
+    int n = rt_node_find(s->w.rt, lua_tostring(L, 1));
+    if (n < 0 || rt_node_is_up(s->w.rt, (uint32_t)n)) return 0;
     return sim_restart(L);
+}
+
+static void schedule_restart(lua_State *L, host_scenario_t *s, uint32_t n, sim_time_t after)
+{
+    lua_pushstring(L, rt_node_name(s->w.rt, n));
+    lua_pushcclosure(L, restart_later, 1);
+    push_timer(L, s, -1, after_now(L, s, after, "restart"), 0, 1, SIM_TIME_MAX);
+    lua_pop(L, 2);
+}
+
+/* The world's hook after any node death: heart restarts the node if it has a heart delay. */
+static int heart_call(lua_State *L)
+{
+    host_scenario_t *s = host_scenario_of(L);
+    uint32_t n = (uint32_t)lua_tointeger(L, 1);
+    schedule_restart(L, s, n, s->heart[n]);
+    return 0;
+}
+
+static void on_node_down(void *ctx, uint32_t node, const char *why)
+{
+    (void)why;
+    host_scenario_t *s = ctx;
+    if (s->no_heart || node >= s->nboot || s->heart[node] == SIM_TIME_MAX) return;
+    lua_State *L = s->L;
+    lua_pushcfunction(L, heart_call);
+    lua_pushinteger(L, node);
+    if (lua_pcall(L, 1, 0, 0) != LUA_OK) lua_pop(L, 1); /* out of memory only */
 }
 
 /* sim.crash(node [, {restart_after = d}]): every process on the node dies at once. */
@@ -480,23 +561,21 @@ static int sim_crash(lua_State *L)
 {
     static const char *const opts[] = { "restart_after", NULL };
     host_scenario_t *s = host_scenario_of(L);
-    uint32_t n = check_node_name(L, s, 1, "sim.crash");
+    uint32_t n = host_check_node(L, s, 1, "sim.crash");
     sim_time_t after = SIM_TIME_MAX;
     if (!lua_isnoneornil(L, 2)) {
         luaL_checktype(L, 2, LUA_TTABLE);
-        check_options(L, 2, "sim.crash", opts);
+        host_check_options(L, 2, "sim.crash", opts);
         if (lua_getfield(L, 2, "restart_after") != LUA_TNIL)
             after = host_dur_check(L, -1, "sim.crash", "restart_after delay");
         lua_pop(L, 1);
     }
     if (rt_current_pid(s->w.rt)) return luaL_error(L, "sim.crash: only from scenario code, not from a process");
-    rt_node_down(s->w.rt, n, "crash");
-    if (after != SIM_TIME_MAX) { /* heart: restart after a delay */
-        lua_pushvalue(L, 1);
-        lua_pushcclosure(L, restart_later, 1);
-        push_timer(L, s, -1, after_now(L, s, after, "sim.crash"), 0, 1, SIM_TIME_MAX);
-        lua_pop(L, 2);
-    }
+    sim_world_trace_fault(&s->w, "crash", rt_node_name(s->w.rt, n), NULL);
+    s->no_heart = after != SIM_TIME_MAX; /* restart_after replaces the node's heart delay */
+    sim_world_node_down(&s->w, n, "crash");
+    s->no_heart = false;
+    if (after != SIM_TIME_MAX) schedule_restart(L, s, n, after);
     return 0;
 }
 
@@ -523,6 +602,14 @@ static int sim_node_stats(lua_State *L)
     lua_setfield(L, -2, "slices");
     lua_pushinteger(L, (lua_Integer)rt_node_proc_count(s->w.rt, (uint32_t)n));
     lua_setfield(L, -2, "processes");
+    lua_pushinteger(L, (lua_Integer)rt_node_memory(s->w.rt, (uint32_t)n));
+    lua_setfield(L, -2, "memory");
+    lua_pushboolean(L, rt_node_is_up(s->w.rt, (uint32_t)n));
+    lua_setfield(L, -2, "up");
+    lua_pushboolean(L, nd->paused);
+    lua_setfield(L, -2, "paused");
+    lua_pushinteger(L, (lua_Integer)nd->crashes);
+    lua_setfield(L, -2, "crashes");
     return 1;
 }
 
@@ -560,7 +647,10 @@ void host_simapi_open(lua_State *L)
     lua_pop(L, 1);
 
     luaL_newlib(L, sim_funcs);
+    host_simnet_open(L);
     host_scenario_t *s = host_scenario_of(L);
+    s->w.on_node_down = on_node_down;
+    s->w.on_node_down_ctx = s;
     prng_stream_init(&s->rng_dist, s->opts->seed, "dist");
     host_dist_open(L, &s->rng_dist, &s->next_udata_id);
     lua_getfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);

@@ -56,8 +56,10 @@ function gen.call(dest, req, timeout, who)
   who = who or "gen_server"
   timeout = timeout == nil and 5000 or timeout
   local me = otp.self()
-  local pid = gen.whereis(dest)
   local args = {who, "call", {dest, req, timeout}}
+  -- {name, node} on another node is looked up there, when the monitor and the call arrive
+  local remote = type(dest) == "table" and type(dest[2]) == "string" and dest[2] ~= otp.node()
+  local pid = remote and dest or gen.whereis(dest)
   if pid == me then otp.exit({"calling_self", args}) end
   if not pid then otp.exit({"noproc", args}) end
   local mref = otp.monitor(pid, {alias = true})
@@ -74,7 +76,7 @@ function gen.call(dest, req, timeout, who)
   end
   if m.tag == "DOWN" then
     local reason = m.reason
-    if reason == "noconnection" then reason = {"nodedown", otp.node(pid)} end
+    if reason == "noconnection" then reason = {"nodedown", remote and dest[2] or otp.node(pid)} end
     otp.exit({reason, args})
   end
   otp.demonitor(mref, {flush = true})
