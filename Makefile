@@ -32,10 +32,11 @@ RUNTIME_SRC := $(wildcard runtime/*.c)
 SIM_SRC     := $(wildcard sim/*.c)
 HOST_SRC    := $(filter-out host/main.c,$(wildcard host/*.c))
 LIB_SRC     := $(BASE_SRC) $(KERNEL_SRC) $(RUNTIME_SRC) $(SIM_SRC) $(HOST_SRC)
+HOST_LUA_SRC := host/lua/nemesis.lua
 LUA_LIBS_SRC := runtime/lua/gen.lua runtime/lua/gen_server.lua runtime/lua/sys.lua \
                 runtime/lua/supervisor.lua runtime/lua/gen_statem.lua runtime/lua/gen_event.lua \
                 runtime/lua/application.lua runtime/lua/net_kernel.lua
-LIB_OBJ     := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/lua_sources.o
+LIB_OBJ     := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/lua_sources.o $(BUILD)/gen/host_lua_sources.o
 TEST_SRC    := $(wildcard tests/*/test_*.c) tests/check_main.c tests/testutil.c
 TEST_OBJ    := $(TEST_SRC:%.c=$(BUILD)/%.o)
 BENCH_SRC   := $(wildcard bench/bench_*.c)
@@ -56,8 +57,14 @@ $(BUILD)/%.o: %.c
 # Behaviours written in Lua are embedded in the binary (order matters: dependencies first).
 $(BUILD)/gen/lua_sources.c: $(LUA_LIBS_SRC) mk/embed.sh
 	@mkdir -p $(dir $@)
-	mk/embed.sh $@ $(LUA_LIBS_SRC)
+	mk/embed.sh $@ rt_lua_sources $(LUA_LIBS_SRC)
 $(BUILD)/gen/lua_sources.o: $(BUILD)/gen/lua_sources.c
+	$(CC) $(CFLAGS) -c $< -o $@
+# The scenario host's own Lua libraries (the nemesis).
+$(BUILD)/gen/host_lua_sources.c: $(HOST_LUA_SRC) mk/embed.sh
+	@mkdir -p $(dir $@)
+	mk/embed.sh $@ host_lua_sources $(HOST_LUA_SRC)
+$(BUILD)/gen/host_lua_sources.o: $(BUILD)/gen/host_lua_sources.c
 	$(CC) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/lib.a: $(LIB_OBJ)

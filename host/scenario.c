@@ -172,6 +172,8 @@ static int call_guarded(host_scenario_t *s, int nargs, int nres, bool soft)
 
 /* ---- timers and the event loop -------------------------------------------------------------- */
 
+int host_scenario_call(host_scenario_t *s, int nargs, int nres, bool soft) { return call_guarded(s, nargs, nres, soft); }
+
 static void timer_release(host_scenario_t *s, host_timer_t *t)
 {
     if (!t->active) return;
@@ -226,17 +228,19 @@ void host_scenario_arm_timer(host_scenario_t *s, size_t t, sim_time_t at)
 int host_scenario_advance(host_scenario_t *s, sim_time_t end)
 {
     evq_event_t ev;
-    while (!s->failed && evq_peek_time(&s->w.q) <= end) {
+    while (!s->failed && !s->stopped && evq_peek_time(&s->w.q) <= end) {
         /* a run without an end stops when only the ticks of healthy connections are left */
         if (end == SIM_TIME_MAX && evq_len(&s->w.q) <= s->w.background && net_quiescent(&s->w.net)) break;
         if (!evq_pop(&s->w.q, &ev)) break;
         ev.fn(ev.ctx, ev.arg);
+        if (s->props_each) host_props_after_event(s);
         if (s->alloc.limit_hit && !s->failed) {
             if (!s->dying) memory_limit_hit(s);
             record_error(s, s->fatal_msg);
         }
     }
     if (s->failed) return -1;
+    if (s->stopped) return 0; /* a property was violated: the clock stays at the violation */
     if (end != SIM_TIME_MAX && end > evq_now(&s->w.q)) evq_advance(&s->w.q, end);
     return 0;
 }
@@ -328,7 +332,7 @@ static int setup_libs(lua_State *L)
 }
 
 /* Calls a check function and turns its results into (ok, detail string), in protected mode. */
-static int check_call(lua_State *L)
+int host_check_call(lua_State *L)
 {
     lua_settop(L, 1);
     lua_call(L, 0, 2);
@@ -343,14 +347,14 @@ static int check_call(lua_State *L)
 static void run_checks(host_scenario_t *s, host_run_result_t *res)
 {
     lua_State *L = s->L;
-    res->checks = calloc(s->nchecks ? s->nchecks : 1, sizeof *res->checks);
+    res->checks = calloc(s->nchecks + s->nprops + 1, sizeof *res->checks);
     SIM_ASSERT(res->checks != NULL);
     for (size_t i = 0; i < s->nchecks && !s->failed; i++) {
         host_check_result_t *c = &res->checks[res->nchecks++];
         c->name = xstrdup(s->checks[i].name);
         lua_rawgeti(L, LUA_REGISTRYINDEX, s->checks[i].fn_ref);
         int top = lua_gettop(L) - 1;
-        lua_pushcfunction(L, check_call);
+        lua_pushcfunction(L, host_check_call);
         lua_insert(L, -2);
         if (call_guarded(s, 1, 2, true) != LUA_OK) {
             c->ok = false;
@@ -366,6 +370,7 @@ static void run_checks(host_scenario_t *s, host_run_result_t *res)
         trace_str(&s->w.tr, "detail", c->detail);
         trace_end(&s->w.tr);
     }
+    host_props_results(s, res);
 }
 
 static void fill_result(host_scenario_t *s, host_run_result_t *res)
@@ -500,6 +505,7 @@ done:
     free(s->params);
     free(s->checks);
     free(s->timers);
+    host_props_free(s);
     free(s->boot_ref);
     free(s->heart);
     free(s->set_used);

@@ -16,6 +16,18 @@ typedef struct host_param {
 
 typedef struct host_check { char *name; int fn_ref; } host_check_t;
 
+typedef struct host_prop {   /* sim.always / sim.eventually (props.c) */
+    char *name;
+    int fn_ref;
+    uint8_t kind, state;
+    sim_time_t every;       /* 0: after every event */
+    sim_time_t within;      /* eventually: the bound */
+    sim_time_t after;       /* eventually: start, or SIM_TIME_MAX for "when the faults stop" */
+    evq_id_t ev;
+    uint64_t evaluations;
+    char *detail;           /* set when it failed or held */
+} host_prop_t;
+
 typedef struct host_timer {
     evq_id_t ev;            /* pending firing, 0 when none */
     int fn_ref;             /* registry reference to the callback */
@@ -54,6 +66,12 @@ typedef struct host_scenario {
     bool dying;                 /* a limit was exceeded: every instruction raises fatal_msg */
     char fatal_msg[512];
 
+    host_prop_t *props;
+    size_t nprops, props_cap;
+    size_t props_each;          /* properties evaluated after every event */
+    sim_time_t faults_end;      /* when the nemesis stops (sim.eventually counts from it) */
+    bool stopped;               /* a sim.always was violated: no more events run */
+
     bool unbounded_run;         /* a sim.run without an end is in progress */
     int depth;                  /* > 0 while a callback runs */
     bool ran;                   /* sim.run was called */
@@ -75,6 +93,17 @@ void host_scenario_arm_timer(host_scenario_t *s, size_t t, sim_time_t at);
 void host_scenario_cancel_timer(host_scenario_t *s, size_t t);
 /* Emits a print event and writes the line to opts->out unless quiet. */
 void host_scenario_print(host_scenario_t *s, const char *text, size_t n);
+
+/* Calls the function below the nargs arguments on top of the stack, protected, with the limits
+ * of scenario code; soft: an error is returned (message on the stack) instead of stopping the run. */
+int host_scenario_call(host_scenario_t *s, int nargs, int nres, bool soft);
+/* lua_CFunction: calls the function at 1 and returns (ok, detail string) like a sim.check. */
+int host_check_call(lua_State *L);
+/* From props.c: sim.always, sim.eventually, sim._faults_end (added to the table on top). */
+void host_props_open(lua_State *L);
+void host_props_after_event(host_scenario_t *s);
+void host_props_results(host_scenario_t *s, host_run_result_t *res);  /* appends to res->checks */
+void host_props_free(host_scenario_t *s);
 
 /* From simapi.c: installs the global `sim` table and `print`. */
 void host_simapi_open(lua_State *L);

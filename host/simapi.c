@@ -12,7 +12,10 @@
 #include "det.h"
 #include "runtime/rt.h"
 #include "scenario_int.h"
+#include "runtime/lua_sources.h"
 #include "value.h"
+
+extern const rt_lua_source_t host_lua_sources[]; /* build/gen/host_lua_sources.c */
 
 #define TIMER_MT "otpsim.timer"
 
@@ -648,6 +651,14 @@ void host_simapi_open(lua_State *L)
 
     luaL_newlib(L, sim_funcs);
     host_simnet_open(L);
+    host_props_open(L);
+    for (const rt_lua_source_t *src = host_lua_sources; src->name; src++) { /* sim.nemesis */
+        char chunk[64];
+        snprintf(chunk, sizeof chunk, "=sim/%s.lua", src->name);
+        if (luaL_loadbufferx(L, (const char *)src->src, src->len, chunk, "t") != LUA_OK) lua_error(L);
+        lua_pushvalue(L, -2);
+        lua_call(L, 1, 0);
+    }
     host_scenario_t *s = host_scenario_of(L);
     s->w.on_node_down = on_node_down;
     s->w.on_node_down_ctx = s;

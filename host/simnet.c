@@ -328,6 +328,59 @@ static int sim_net_stats(lua_State *L)
     return 1;
 }
 
+/* ---- helpers for the nemesis (host/lua/nemesis.lua) ---------------------------------------- */
+/* sim._random(name) → r: r() a float in [0, 1), r(n) an integer in [1, n]; a stream of its own. */
+static int random_call(lua_State *L)
+{
+    prng_t *r = lua_touserdata(L, lua_upvalueindex(1));
+    if (lua_isnoneornil(L, 1)) {
+        lua_pushnumber(L, prng_double(r));
+        return 1;
+    }
+    lua_Integer n = luaL_checkinteger(L, 1);
+    if (n < 1) return luaL_error(L, "random: n must be >= 1");
+    lua_pushinteger(L, (lua_Integer)prng_below(r, (uint64_t)n) + 1);
+    return 1;
+}
+
+static int sim__random(lua_State *L)
+{
+    host_scenario_t *s = host_scenario_of(L);
+    const char *name = luaL_checkstring(L, 1);
+    prng_t *r = lua_newuserdatauv(L, sizeof *r, 0);
+    prng_stream_init(r, s->opts->seed, name);
+    lua_pushcclosure(L, random_call, 1);
+    return 1;
+}
+
+/* sim._ms(duration, what) → milliseconds */
+static int sim__ms(lua_State *L)
+{
+    sim_time_t t = host_dur_check(L, 1, "sim.nemesis", luaL_optstring(L, 2, "time"));
+    host_dur_push_ms(L, t);
+    return 1;
+}
+
+/* sim._nodes() → every node's name, in the order they were defined */
+static int sim__nodes(lua_State *L)
+{
+    host_scenario_t *s = host_scenario_of(L);
+    lua_createtable(L, (int)s->w.nnodes, 0);
+    for (uint32_t i = 0; i < s->w.nnodes; i++) {
+        lua_pushstring(L, rt_node_name(s->w.rt, i));
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+/* sim._fault_note(what, detail): a "fault" trace event that is not itself a fault */
+static int sim__fault_note(lua_State *L)
+{
+    host_scenario_t *s = host_scenario_of(L);
+    sim_world_trace_fault(&s->w, luaL_checkstring(L, 1), NULL, luaL_optstring(L, 2, NULL));
+    return 0;
+}
+
 void host_simnet_open(lua_State *L)
 {
     static const luaL_Reg funcs[] = {
@@ -335,6 +388,7 @@ void host_simnet_open(lua_State *L)
         { "partition_oneway", sim_partition_oneway }, { "heal", sim_heal }, { "disconnect", sim_disconnect },
         { "degrade", sim_degrade }, { "slow", sim_slow }, { "pause", sim_pause },
         { "clock_drift", sim_clock_drift }, { "connected", sim_connected }, { "net_stats", sim_net_stats },
+        { "_random", sim__random }, { "_ms", sim__ms }, { "_nodes", sim__nodes }, { "_fault_note", sim__fault_note },
         { NULL, NULL }
     };
     luaL_setfuncs(L, funcs, 0);
