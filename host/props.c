@@ -133,6 +133,39 @@ static void ev_prop_tick(void *ctx, uint64_t i)
     }
 }
 
+/* An eventually property is also evaluated exactly when the faults stop and at its deadline,
+ * so a quiet system is judged on time. */
+static void ev_prop_mark(void *ctx, uint64_t i)
+{
+    host_scenario_t *s = ctx;
+    host_prop_t *p = &s->props[i];
+    sim_time_t now = evq_now(&s->w.q);
+    if (now == p->mark_at) p->mark_ev = 0;
+    check_one(s, p);
+    if (p->state == PROP_ACTIVE && now >= prop_start(s, p) + p->within) {
+        char w[32];
+        host_dur_format(p->within, w, sizeof w);
+        jbuf_t b;
+        jbuf_init(&b);
+        jbuf_printf(&b, "did not hold within %s", w);
+        fail(s, p, jbuf_cstr(&b), NULL);
+        jbuf_deinit(&b);
+    }
+}
+
+/* (Re)arms the start and deadline evaluations of eventually property i. */
+static void arm_marks(host_scenario_t *s, size_t i)
+{
+    host_prop_t *p = &s->props[i];
+    if (p->kind != PROP_EVENTUALLY || p->state != PROP_ACTIVE) return;
+    if (p->mark_ev) evq_cancel(&s->w.q, p->mark_ev);
+    if (p->start_ev) evq_cancel(&s->w.q, p->start_ev);
+    sim_time_t now = evq_now(&s->w.q), start = prop_start(s, p);
+    p->start_ev = start >= now ? evq_push(&s->w.q, start, ev_prop_mark, s, i) : 0;
+    p->mark_at = start + p->within;
+    p->mark_ev = p->mark_at >= now ? evq_push(&s->w.q, p->mark_at, ev_prop_mark, s, i) : 0;
+}
+
 /* sim.always(name, fn [, {every = d}]) and sim.eventually(name, fn, within [, {after = t, every = d}]) */
 static int add_prop(lua_State *L, int kind)
 {
@@ -182,6 +215,7 @@ static int add_prop(lua_State *L, int kind)
     } else {
         s->props_each++;
     }
+    arm_marks(s, i);
     return 0;
 }
 
@@ -193,6 +227,8 @@ static int sim_faults_end(lua_State *L)
 {
     host_scenario_t *s = host_scenario_of(L);
     s->faults_end = host_dur_check(L, 1, "sim._faults_end", "time");
+    for (size_t i = 0; i < s->nprops; i++)
+        if (s->props[i].after == SIM_TIME_MAX) arm_marks(s, i);
     return 0;
 }
 
@@ -202,7 +238,16 @@ void host_props_results(host_scenario_t *s, host_run_result_t *res)
         host_prop_t *p = &s->props[i];
         if (p->state == PROP_ACTIVE && p->kind == PROP_EVENTUALLY && !s->failed) {
             if (evq_now(&s->w.q) >= prop_start(s, p)) check_one(s, p); /* a last look at the end */
-            if (p->state == PROP_ACTIVE) {
+            if (p->state == PROP_ACTIVE && s->stopped) {
+                char t[32];
+                host_dur_format(evq_now(&s->w.q), t, sizeof t);
+                jbuf_t b;
+                jbuf_init(&b);
+                jbuf_printf(&b, "not reached: the run stopped at %s on a violated sim.always", t);
+                set_detail(p, &b);
+                jbuf_deinit(&b);
+                p->state = PROP_FAILED;
+            } else if (p->state == PROP_ACTIVE) {
                 char t[32];
                 host_dur_format(prop_start(s, p), t, sizeof t);
                 jbuf_t b;

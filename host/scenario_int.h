@@ -24,6 +24,8 @@ typedef struct host_prop {   /* sim.always / sim.eventually (props.c) */
     sim_time_t within;      /* eventually: the bound */
     sim_time_t after;       /* eventually: start, or SIM_TIME_MAX for "when the faults stop" */
     evq_id_t ev;
+    evq_id_t start_ev, mark_ev;   /* eventually: evaluations at the start and the deadline */
+    sim_time_t mark_at;
     uint64_t evaluations;
     char *detail;           /* set when it failed or held */
 } host_prop_t;
