@@ -3,6 +3,14 @@
 # Usage: bench/run.sh BENCH_DIR OTPSIM_BIN
 #   BENCH_DIR   directory holding the built bench_* programs (make bench builds build/bench)
 #   OTPSIM_BIN  the otpsim binary, exported as $OTPSIM_BIN for benchmarks that drive the CLI
+# The benchmarks (each bench/bench_*.c; `make test` runs each with --quick):
+#   bench_evq      the kernel's event queue (hold model)
+#   bench_nemesis  100 nodes x 100 Lua processes with traffic under a swarm nemesis
+#                  (bench/nemesis_cluster.lua): virtual s per wall s, peak RSS
+#   bench_remote   ns per message hop across nodes (network model) vs on one node, C processes
+#   bench_ring     ns per hop for Lua and C processes vs BEAM; spawn rate, bytes per process
+#   bench_storm    supervisor restarts per second (bench/restart_storm.lua)
+# Results measured on the reference machine are in docs/benchmarks.md.
 # Benchmarks never decide pass/fail of the tests; this exits non-zero only if a benchmark could
 # not run or reported an error, so a broken benchmark is noticed. Figures are wall-clock on a
 # possibly shared machine: compare ratios within one run, not absolute numbers across runs.

@@ -47,6 +47,9 @@ static const char usage_run[] =
     "  --set NAME=VALUE       override a parameter declared with sim.param (repeatable)\n"
     "  --trace FILE           write the trace as JSON Lines (docs/trace-format.md)\n"
     "  --json FILE            write the result as one JSON object (docs/json-format.md)\n"
+    "  --metrics FILE         write the time series of loads, nodes and watched processes as\n"
+    "                         CSV: time_s,scope,name,metric,value (docs/load.md)\n"
+    "  --junit FILE           write the checks and SLO verdicts as JUnit XML\n"
     "  -q, --quiet            do not echo print() output (it still goes to the trace)\n"
     "  --max-instructions N   Lua instructions allowed per top-level chunk, callback or check\n"
     "                         (default 1000000000; 0 = unlimited)\n"
@@ -162,6 +165,23 @@ static double wall_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Writes data to path through path.tmp and a rename, so a reader never sees half a file. */
+static int write_atomic(const char *path, const char *data, size_t len)
+{
+    snprintf(json_tmp_path, sizeof json_tmp_path, "%s.tmp", path);
+    int rc = -1;
+    FILE *f = fopen(json_tmp_path, "w");
+    if (f) {
+        bool ok = fwrite(data, 1, len, f) == len;
+        ok = (fclose(f) == 0) && ok;
+        if (ok && rename(json_tmp_path, path) == 0) rc = 0;
+        else unlink(json_tmp_path);
+    }
+    if (rc) fprintf(stderr, "otpsim: cannot write %s: %s\n", path, strerror(errno));
+    json_tmp_path[0] = 0;
+    return rc;
+}
+
 static int write_json(const char *path, const char *scenario, uint64_t seed, const host_run_result_t *r,
                       double wall_s)
 {
@@ -194,18 +214,60 @@ static int write_json(const char *path, const char *scenario, uint64_t seed, con
     if (r->error) jbuf_json_str(&b, r->error, strlen(r->error));
     else jbuf_puts(&b, "null");
     jbuf_puts(&b, "}\n");
+    int rc = b.oom ? -1 : write_atomic(path, b.p, b.len);
+    jbuf_deinit(&b);
+    return rc;
+}
 
-    snprintf(json_tmp_path, sizeof json_tmp_path, "%s.tmp", path);
-    int rc = -1;
-    FILE *f = fopen(json_tmp_path, "w");
-    if (f) {
-        bool ok = !b.oom && fwrite(b.p, 1, b.len, f) == b.len;
-        ok = (fclose(f) == 0) && ok;
-        if (ok && rename(json_tmp_path, path) == 0) rc = 0;
-        else unlink(json_tmp_path);
+/* JUnit XML for CI systems: one testsuite, one testcase per check (a failed check is a failure). */
+static void xml_text(jbuf_t *b, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '<': jbuf_puts(b, "&lt;"); break;
+        case '>': jbuf_puts(b, "&gt;"); break;
+        case '&': jbuf_puts(b, "&amp;"); break;
+        case '"': jbuf_puts(b, "&quot;"); break;
+        default:
+            if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t') jbuf_putc(b, ' ');
+            else jbuf_putc(b, *s);
+        }
     }
-    if (rc) fprintf(stderr, "otpsim: cannot write %s: %s\n", path, strerror(errno));
-    json_tmp_path[0] = 0;
+}
+
+static int write_junit(const char *path, const char *scenario, uint64_t seed, const host_run_result_t *r, double wall_s)
+{
+    jbuf_t b;
+    jbuf_init(&b);
+    size_t failed = 0;
+    for (size_t i = 0; i < r->nchecks; i++) failed += !r->checks[i].ok;
+    jbuf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n<testsuite name=\"");
+    xml_text(&b, scenario);
+    jbuf_printf(&b, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%d\" time=\"%.3f\">\n", r->nchecks, failed,
+                r->exit_code >= 2 ? 1 : 0, wall_s);
+    jbuf_printf(&b, "<properties><property name=\"seed\" value=\"%" PRIu64 "\"/><property name=\"trace_hash\" value=\"%016" PRIx64 "\"/></properties>\n", seed, r->trace_hash);
+    for (size_t i = 0; i < r->nchecks; i++) {
+        jbuf_puts(&b, "<testcase classname=\"");
+        xml_text(&b, scenario);
+        jbuf_puts(&b, "\" name=\"");
+        xml_text(&b, r->checks[i].name);
+        jbuf_puts(&b, "\">");
+        if (!r->checks[i].ok) {
+            jbuf_puts(&b, "<failure message=\"");
+            xml_text(&b, r->checks[i].detail);
+            jbuf_puts(&b, "\"/>");
+        }
+        jbuf_puts(&b, "</testcase>\n");
+    }
+    if (r->error) {
+        jbuf_puts(&b, "<testcase classname=\"");
+        xml_text(&b, scenario);
+        jbuf_puts(&b, "\" name=\"scenario\"><error message=\"");
+        xml_text(&b, r->error);
+        jbuf_puts(&b, "\"/></testcase>\n");
+    }
+    jbuf_puts(&b, "</testsuite>\n</testsuites>\n");
+    int rc = b.oom ? -1 : write_atomic(path, b.p, b.len);
     jbuf_deinit(&b);
     return rc;
 }
@@ -214,7 +276,7 @@ static int write_json(const char *path, const char *scenario, uint64_t seed, con
 
 static int cmd_run(int argc, char **argv, const char *prog)
 {
-    const char *path = NULL, *trace = NULL, *json = NULL;
+    const char *path = NULL, *trace = NULL, *json = NULL, *metrics = NULL, *junit = NULL;
     uint64_t seed = 1, max_instr = DEFAULT_MAX_INSTRUCTIONS;
     size_t max_mem = DEFAULT_MAX_MEMORY;
     bool quiet = false, seed_random = false, instr_given = false, mem_given = false;
@@ -278,6 +340,12 @@ static int cmd_run(int argc, char **argv, const char *prog)
         } else if (strcmp(a, "--json") == 0) {
             NEED_VALUE();
             json = val;
+        } else if (strcmp(a, "--metrics") == 0) {
+            NEED_VALUE();
+            metrics = val;
+        } else if (strcmp(a, "--junit") == 0) {
+            NEED_VALUE();
+            junit = val;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             quiet = true;
         } else if (strcmp(a, "--max-instructions") == 0) {
@@ -361,6 +429,11 @@ static int cmd_run(int argc, char **argv, const char *prog)
     host_dur_format(r.sim_time, st, sizeof st);
     printf("events: %" PRIu64 "  sim-time: %s  wall: %.3fs\n", r.events, st, wall);
     if (json && write_json(json, path, seed, &r, wall) != 0 && r.exit_code == 0) r.exit_code = 2;
+    if (metrics) {
+        const char *csv = r.metrics_csv ? r.metrics_csv : "time_s,scope,name,metric,value\n";
+        if (write_atomic(metrics, csv, strlen(csv)) != 0 && r.exit_code == 0) r.exit_code = 2;
+    }
+    if (junit && write_junit(junit, path, seed, &r, wall) != 0 && r.exit_code == 0) r.exit_code = 2;
     if (r.exit_code != 0) {
         jbuf_t b;
         jbuf_init(&b);

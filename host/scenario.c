@@ -347,7 +347,7 @@ int host_check_call(lua_State *L)
 static void run_checks(host_scenario_t *s, host_run_result_t *res)
 {
     lua_State *L = s->L;
-    res->checks = calloc(s->nchecks + s->nprops + 1, sizeof *res->checks);
+    res->checks = calloc(s->nchecks + s->nprops + s->nslos + 1, sizeof *res->checks);
     SIM_ASSERT(res->checks != NULL);
     for (size_t i = 0; i < s->nchecks && !s->failed; i++) {
         host_check_result_t *c = &res->checks[res->nchecks++];
@@ -371,6 +371,7 @@ static void run_checks(host_scenario_t *s, host_run_result_t *res)
         trace_end(&s->w.tr);
     }
     host_props_results(s, res);
+    host_slo_results(s, res);
 }
 
 static void fill_result(host_scenario_t *s, host_run_result_t *res)
@@ -397,8 +398,11 @@ static void fill_result(host_scenario_t *s, host_run_result_t *res)
         jbuf_printf(&m, ":%" PRId64, (int64_t)v);
     }
     free(keys);
-    jbuf_puts(&m, "}}");
+    jbuf_puts(&m, "},");
+    host_loads_json(s, &m);
+    jbuf_puts(&m, "}");
     res->metrics_json = xstrdup(jbuf_cstr(&m));
+    if (s->w.loads.csv.len) res->metrics_csv = xstrdup(jbuf_cstr(&s->w.loads.csv));
     jbuf_deinit(&m);
 }
 
@@ -506,6 +510,7 @@ done:
     free(s->checks);
     free(s->timers);
     host_props_free(s);
+    free(s->slos);
     free(s->boot_ref);
     free(s->heart);
     free(s->set_used);
@@ -529,5 +534,6 @@ void host_run_result_free(host_run_result_t *res)
     free(res->error);
     free(res->error_detail);
     free(res->metrics_json);
+    free(res->metrics_csv);
     memset(res, 0, sizeof *res);
 }

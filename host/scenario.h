@@ -46,6 +46,7 @@ typedef struct host_run_result {
     char *error;                  /* first line(s) of the error, or NULL */
     char *error_detail;           /* traceback, or NULL */
     char *metrics_json;           /* a JSON object */
+    char *metrics_csv;            /* the time series (time_s,scope,name,metric,value), or NULL */
 } host_run_result_t;
 
 /* Runs the scenario. Never exits the process except through SIM_ASSERT. The result is filled

@@ -30,6 +30,12 @@ typedef struct host_prop {   /* sim.always / sim.eventually (props.c) */
     char *detail;           /* set when it failed or held */
 } host_prop_t;
 
+typedef struct host_slo {    /* one sim.slo threshold (simload.c) */
+    char load[96], metric[32], text[128];
+    int op;                 /* -2 <, -1 <=, 1 >=, 2 > */
+    double value;           /* ms for latencies */
+} host_slo_t;
+
 typedef struct host_timer {
     evq_id_t ev;            /* pending firing, 0 when none */
     int fn_ref;             /* registry reference to the callback */
@@ -67,6 +73,11 @@ typedef struct host_scenario {
     uint64_t instr_total;
     bool dying;                 /* a limit was exceeded: every instruction raises fatal_msg */
     char fatal_msg[512];
+
+    host_slo_t *slos;
+    size_t nslos;
+    size_t unbounded_loads;     /* loads without a 'to' */
+    int request_wrapper_ref;    /* the Lua wrapper of sim.load request functions */
 
     host_prop_t *props;
     size_t nprops, props_cap;
@@ -106,6 +117,12 @@ void host_props_open(lua_State *L);
 void host_props_after_event(host_scenario_t *s);
 void host_props_results(host_scenario_t *s, host_run_result_t *res);  /* appends to res->checks */
 void host_props_free(host_scenario_t *s);
+
+/* From simload.c: sim.load and the rest of the load API (added to the table on top). */
+void host_simload_open(lua_State *L);
+void host_slo_add(host_scenario_t *s, const host_slo_t *t);
+void host_slo_results(host_scenario_t *s, host_run_result_t *res);  /* appends to res->checks */
+void host_loads_json(host_scenario_t *s, jbuf_t *m);                 /* "loads":{...} */
 
 /* From simapi.c: installs the global `sim` table and `print`. */
 void host_simapi_open(lua_State *L);

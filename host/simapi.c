@@ -333,6 +333,9 @@ static int sim_run(lua_State *L)
         lua_pop(L, 2);
     }
     host_scenario_check_sets(s);
+    if (end == SIM_TIME_MAX && s->unbounded_loads > 0)
+        return luaL_error(L, "sim.run: a sim.load without 'to' never stops, so the run would never end; give "
+                             "sim.run{duration = ...} (or the load a 'to' end time)");
     if (end == SIM_TIME_MAX && s->unbounded_timers > 0)
         return luaL_error(L, "sim.run: a sim.every timer never stops, so the run would never end; give "
                              "sim.run{duration = ...} (or the timer a count or a 'to' end time)");
@@ -435,6 +438,7 @@ static int sim_node(lua_State *L)
     }
     uint32_t idx = sim_world_node_add(&s->w, name, &o);
     if (memory) rt_node_set_mem_limit(s->w.rt, idx, memory);
+    s->w.nodes[idx].base_factor = 1.0 / speed;
     if (speed != 1.0) sim_world_slow(&s->w, idx, 1.0 / speed);
     node_slot(L, s, idx);
     s->heart[idx] = heart;
@@ -491,6 +495,9 @@ static int sim_kill(lua_State *L)
         lua_settop(L, 1);
         lua_pushliteral(L, "kill");
     }
+    char who[64] = "none";
+    if (pid) rt_id_format(pid, who, sizeof who);
+    sim_world_trace_fault(&s->w, "kill", pid ? rt_node_name(s->w.rt, rt_id_node(pid)) : NULL, who);
     lua_pushboolean(L, pid && rt_exit_signal_from_outside(s->w.rt, L, pid, 2));
     return 1;
 }
@@ -652,6 +659,7 @@ void host_simapi_open(lua_State *L)
     luaL_newlib(L, sim_funcs);
     host_simnet_open(L);
     host_props_open(L);
+    host_simload_open(L);
     for (const rt_lua_source_t *src = host_lua_sources; src->name; src++) { /* sim.nemesis */
         char chunk[64];
         snprintf(chunk, sizeof chunk, "=sim/%s.lua", src->name);

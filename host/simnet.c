@@ -109,6 +109,9 @@ static int sim_link(lua_State *L)
     luaL_checktype(L, 3, LUA_TTABLE);
     host_check_options(L, 3, "sim.link", opts);
     link_options(L, 3, "sim.link", net_link_cfg(&s->w.net, a, b));
+    char d[256];
+    snprintf(d, sizeof d, "%s,%s", rt_node_name(s->w.rt, a), rt_node_name(s->w.rt, b));
+    sim_world_trace_fault(&s->w, "link", NULL, d);
     return 0;
 }
 
@@ -198,9 +201,7 @@ static void heal_pair(host_scenario_t *s, uint32_t a, uint32_t b)
 {
     net_block(&s->w.net, a, b, false);
     net_block(&s->w.net, b, a, false);
-    net_link_cfg_t *c = net_link_cfg(&s->w.net, a, b);
-    c->extra = 0;
-    c->loss_ppm = 0;
+    net_degrade(&s->w.net, a, b, 0, 0);
 }
 
 /* sim.heal(): every partition and degradation ends. sim.heal(a, b): those of one pair. Held
@@ -246,17 +247,19 @@ static int sim_degrade(lua_State *L)
     if (a == b) return luaL_error(L, "sim.degrade: give two different nodes");
     luaL_checktype(L, 3, LUA_TTABLE);
     host_check_options(L, 3, "sim.degrade", opts);
-    net_link_cfg_t *c = net_link_cfg(&s->w.net, a, b);
-    if (lua_getfield(L, 3, "latency") != LUA_TNIL) c->extra = host_dur_check(L, -1, "sim.degrade", "latency");
+    sim_time_t extra = 0;
+    uint32_t loss = 0;
+    if (lua_getfield(L, 3, "latency") != LUA_TNIL) extra = host_dur_check(L, -1, "sim.degrade", "latency");
     if (lua_getfield(L, 3, "loss_ppm") != LUA_TNIL) {
         lua_Integer v = luaL_checkinteger(L, -1);
         if (v < 0 || v > 1000000) return luaL_error(L, "sim.degrade: loss_ppm must be from 0 to 1000000");
-        c->loss_ppm = (uint32_t)v;
+        loss = (uint32_t)v;
     }
     lua_pop(L, 2);
+    net_degrade(&s->w.net, a, b, extra, loss);
     char d[256], ex[32];
-    host_dur_format(c->extra, ex, sizeof ex);
-    snprintf(d, sizeof d, "%s,%s latency +%s loss %u ppm", rt_node_name(s->w.rt, a), rt_node_name(s->w.rt, b), ex, c->loss_ppm);
+    host_dur_format(extra, ex, sizeof ex);
+    snprintf(d, sizeof d, "%s,%s latency +%s loss %u ppm", rt_node_name(s->w.rt, a), rt_node_name(s->w.rt, b), ex, loss);
     sim_world_trace_fault(&s->w, "degrade", NULL, d);
     return 0;
 }
@@ -268,7 +271,7 @@ static int sim_slow(lua_State *L)
     uint32_t n = host_check_node(L, s, 1, "sim.slow");
     double f = luaL_checknumber(L, 2);
     if (!(f > 0) || f > 1e6) return luaL_error(L, "sim.slow: the factor must be > 0 (1 = normal speed, 3 = three times slower)");
-    sim_world_slow(&s->w, n, f);
+    sim_world_slow(&s->w, n, f * s->w.nodes[n].base_factor);
     char d[64];
     snprintf(d, sizeof d, "factor %g", f);
     sim_world_trace_fault(&s->w, "slow", rt_node_name(s->w.rt, n), d);

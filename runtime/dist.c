@@ -241,6 +241,46 @@ void rt_conn_down(rt_t *rt, uint32_t node, uint32_t peer, const char *reason)
     free(pids);
 }
 
+/* ---- sending from C ------------------------------------------------------------------------ */
+bool rt_send_as(rt_t *rt, rt_pid_t from, uint64_t dest, const char *name, uint32_t name_node,
+                const uint8_t *term, uint32_t len)
+{
+    uint32_t home = rt_id_node(from);
+    if (name) {
+        if (name_node != home) dest = rt__name_id(rt, name_node, name);
+        else dest = rt_whereis(rt, name_node, name);
+        if (!dest) return false;
+    }
+    jbuf_t *b = &rt->scratch;
+    jbuf_reset(b);
+    jbuf_put(b, (const char *)term, len);
+    rt_msg_t *m = rt__msg_new(rt, RT_SIG_MSG, from, dest, b, false);
+    rt->plat.trace_begin(rt->plat.ctx, rt__now(rt), "send");
+    rt__trace_pid(rt, "from", from);
+    if (rt_id_tag(dest) == RT_ID_NAME) {
+        const char *nd = rt_node_name(rt, name_node);
+        rt->plat.trace_str(rt->plat.ctx, "to_name", name, strlen(name));
+        rt->plat.trace_str(rt->plat.ctx, "to_node", nd, strlen(nd));
+    } else {
+        rt__trace_pid(rt, "to", dest);
+    }
+    rt__trace_term(rt, "msg", m->data, m->len);
+    rt->plat.trace_end(rt->plat.ctx);
+    rt_proc_t *p = rt__proc_get(rt, from);
+    if (p) p->msgs_out++;
+    rt__post(rt, m);
+    return true;
+}
+
+rt_ref_t rt_alias_new(rt_t *rt, rt_pid_t owner)
+{
+    rt_ref_t ref = rt__make_ref(rt, rt_id_node(owner));
+    SIM_ASSERT(u64map_put(&rt->aliases, ref, owner) == 0);
+    return ref;
+}
+
+void rt_alias_drop(rt_t *rt, rt_ref_t alias) { u64map_del(&rt->aliases, alias); }
+
 /* ---- otp functions -------------------------------------------------------------------------- */
 static rt_proc_t *need_proc(lua_State *L, rt_t *rt, const char *fname)
 {

@@ -275,6 +275,10 @@ static int recv_continue(lua_State *L, int status, lua_KContext ctx)
     rt_t *rt = RT_UP; /* a continuation runs in its C function's frame: same upvalues */
     rt_proc_t *p = rt->current;
     SIM_ASSERT(p && p->co == L);
+    if (p->pending_exit) { /* an exit signal came first: it takes effect before any message */
+        p->yield = RT_Y_PREEMPT;
+        return lua_yieldk(L, 0, 0, recv_continue);
+    }
     if (p->wait != RT_W_SLEEP) {
         rt_msg_t **pp = p->scan;
         for (; *pp; pp = &(*pp)->next) {

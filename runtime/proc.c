@@ -286,6 +286,12 @@ rt_proc_t *rt__proc_get(const rt_t *rt, rt_pid_t pid)
 
 bool rt_is_alive(const rt_t *rt, rt_pid_t pid) { return rt__proc_get(rt, pid) != NULL; }
 
+uint32_t rt_mailbox_len(const rt_t *rt, rt_pid_t pid)
+{
+    const rt_proc_t *p = rt__proc_get(rt, pid);
+    return p ? p->mb_len : 0;
+}
+
 rt_pid_t rt_current_pid(const rt_t *rt) { return rt->current ? rt->current->pid : 0; }
 rt_time_t rt_now(const rt_t *rt) { return rt__now(rt); }
 lua_State *rt_current_thread(const rt_t *rt) { return rt->current ? rt->current->co : NULL; }

@@ -196,6 +196,17 @@ rt_pid_t rt_spawn_c(rt_t *rt, uint32_t node, rt_c_handler_t handle, void *state)
 /* Sends a message (a term) from the running C process, or from outside processes. */
 void rt_c_send(rt_t *rt, rt_pid_t to, const uint8_t *term, uint32_t len);
 
+/* Sends a term as process `from` (usually a C process; used as the sender) to dest: a pid or a
+ * ref (an alias), or, with name != NULL, the name registered on name_node (looked up when it
+ * arrives if that is another node than from's). Outside any slice, at the current time. Returns
+ * false (nothing sent) if a name on from's own node is not registered. */
+bool rt_send_as(rt_t *rt, rt_pid_t from, uint64_t dest, const char *name, uint32_t name_node,
+                const uint8_t *term, uint32_t len);
+/* A new alias (a ref) that delivers to owner until dropped (monitor aliases, otp-semantics
+ * §1.4): a reply sent to a dropped alias is discarded. */
+rt_ref_t rt_alias_new(rt_t *rt, rt_pid_t owner);
+void rt_alias_drop(rt_t *rt, rt_ref_t alias);
+
 /* Sends an exit signal with the reason at stack index idx to pid, as exit/2 from outside any
  * process. Returns false if pid is not alive. */
 bool rt_exit_signal_from_outside(rt_t *rt, lua_State *L, rt_pid_t pid, int reason_idx);
@@ -206,6 +217,8 @@ bool rt_is_alive(const rt_t *rt, rt_pid_t pid);
 rt_pid_t rt_current_pid(const rt_t *rt);
 lua_State *rt_current_thread(const rt_t *rt); /* its coroutine, or NULL */
 rt_time_t rt_now(const rt_t *rt);
+/* Messages in pid's mailbox (0 if it is not alive). */
+uint32_t rt_mailbox_len(const rt_t *rt, rt_pid_t pid);
 /* Number of processes alive, in all and on one node. */
 size_t rt_proc_count(const rt_t *rt);
 size_t rt_node_proc_count(const rt_t *rt, uint32_t node);

@@ -127,14 +127,17 @@ void rt__mailbox_put(rt_t *rt, rt_proc_t *p, rt_msg_t *m)
     }
 }
 
-/* {tag = "EXIT", from = pid, reason = r}: keys in canonical order (from, reason, tag) */
+/* {tag = "EXIT", from = pid, reason = r}: keys in canonical order (from, reason, tag); from the
+ * scenario (sim.kill: no process) there is no `from`. */
 rt_msg_t *rt__exit_message(rt_t *rt, rt_pid_t from, rt_pid_t to, const rt_msg_t *reason)
 {
     jbuf_t *b = &rt->scratch;
     jbuf_reset(b);
-    rt_tb_table(b, 0, 3);
-    rt_tb_str(b, "from");
-    rt_tb_id(b, from);
+    rt_tb_table(b, 0, from ? 3 : 2);
+    if (from) {
+        rt_tb_str(b, "from");
+        rt_tb_id(b, from);
+    }
     rt_tb_str(b, "reason");
     rt_tb_raw(b, reason->data, reason->len);
     rt_tb_str(b, "tag");

@@ -526,6 +526,19 @@ static uint32_t find_key(const uint8_t *t, const uint8_t *k)
     return 0;
 }
 
+int64_t rt_term_field(const uint8_t *p, uint32_t len, const char *key)
+{
+    if (len < 9 || (p[0] != RT_T_TAB && p[0] != RT_T_TABM)) return -1;
+    jbuf_t kb;
+    jbuf_init(&kb);
+    rt_tb_str(&kb, key);
+    uint32_t at = kb.oom ? 0 : find_key(p, (const uint8_t *)kb.p);
+    jbuf_deinit(&kb);
+    return at ? (int64_t)at : -1;
+}
+
+uint64_t rt_term_id_at(const uint8_t *p) { return p[0] == RT_T_PID || p[0] == RT_T_REF ? get_u64(p + 1) : 0; }
+
 static bool match(const uint8_t *m, const uint8_t *pt);
 
 static bool value_match(const uint8_t *m, const uint8_t *pv)

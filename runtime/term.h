@@ -52,6 +52,11 @@ void rt_term_render(const uint8_t *p, uint32_t len, jbuf_t *out);
  * matches any non-nil value). */
 bool rt_term_match(const uint8_t *msg, uint32_t mlen, const uint8_t *pat, uint32_t plen);
 
+/* Offset of the value of string key `key` in the table term p, or -1 (not a table, no such key). */
+int64_t rt_term_field(const uint8_t *p, uint32_t len, const char *key);
+/* The pid or ref at p (0 if the term there is neither). */
+uint64_t rt_term_id_at(const uint8_t *p);
+
 /* True if the term is the string s. */
 bool rt_term_is_str(const uint8_t *p, uint32_t len, const char *s);
 

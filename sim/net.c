@@ -8,7 +8,7 @@
 #include "base/invariant.h"
 #include "world.h"
 
-enum { PKT_DATA, PKT_TICK, PKT_SYN, PKT_ACK, PKT_CLOSE, PKT_RST };
+enum { PKT_DATA, PKT_TICK, PKT_SYN, PKT_ACK, PKT_CONFIRM, PKT_CLOSE, PKT_RST };
 
 struct net_pkt {
     net_pkt_t *next;
@@ -39,6 +39,11 @@ void net_deinit(net_t *n)
         net_pair_t *p = n->pairs ? n->pairs[i] : NULL;
         if (!p) continue;
         for (int d = 0; d < 2; d++) {
+            for (net_pkt_t *k = p->side[d].held, *next; k; k = next) {
+                next = k->next;
+                rt_msg_free(n->w->rt, k->m);
+                free(k);
+            }
             for (net_pkt_t *k = p->chan[d].head, *next; k; k = next) {
                 next = k->next;
                 if (k->m) rt_msg_free(n->w->rt, k->m);
@@ -103,6 +108,13 @@ net_link_cfg_t *net_link_cfg(net_t *n, uint32_t a, uint32_t b)
     return &p->cfg;
 }
 
+void net_degrade(net_t *n, uint32_t a, uint32_t b, sim_time_t extra, uint32_t loss_ppm)
+{
+    net_pair_t *p = pair_get(n, a, b);
+    p->extra = extra;
+    p->loss_ppm = loss_ppm;
+}
+
 static sim_time_t now_of(const net_t *n) { return evq_now(&n->w->q); }
 
 static const char *name_of(const net_t *n, uint32_t node) { return rt_node_name(n->w->rt, node); }
@@ -143,18 +155,15 @@ static void depart(net_t *n, net_pair_t *p, int d, net_pkt_t *k, sim_time_t t)
     }
     double lat = sample_lat(n, &cfg->latency);
     if (lat < 0) lat = 0;
-    sim_time_t arrive = start + (sim_time_t)llround(lat) + cfg->extra;
-    if (k->kind == PKT_SYN) arrive += 2 * (sim_time_t)llround(lat); /* the handshake's round trips */
-    if (cfg->loss_ppm && prng_below(&n->rng, 1000000) < cfg->loss_ppm) arrive += n->cfg.rto;
+    sim_time_t arrive = start + (sim_time_t)llround(lat) + p->extra;
+    if (p->loss_ppm && prng_below(&n->rng, 1000000) < p->loss_ppm) arrive += n->cfg.rto;
     if (arrive < c->last_arrive) arrive = c->last_arrive;
     c->last_arrive = arrive;
     k->arrive = arrive ? arrive : 1;
 }
 
-static void push_pkt(net_t *n, net_pair_t *p, uint32_t from, sim_time_t at, uint8_t kind, uint32_t gen, rt_msg_t *m)
+static net_pkt_t *pkt_new(net_t *n, sim_time_t at, uint8_t kind, uint32_t gen, rt_msg_t *m)
 {
-    int d = end_of(p, from);
-    net_chan_t *c = &p->chan[d];
     net_pkt_t *k = n->pool;
     if (k) n->pool = k->next;
     else {
@@ -167,14 +176,28 @@ static void push_pkt(net_t *n, net_pair_t *p, uint32_t from, sim_time_t at, uint
     k->m = m;
     k->at = at;
     k->bytes = m ? rt_msg_wire_size(m) : CTRL_BYTES;
+    return k;
+}
+
+/* Puts packet k on the channel from `from` (memory already counted if k was held). */
+static void chan_put(net_t *n, net_pair_t *p, uint32_t from, net_pkt_t *k, bool count)
+{
+    int d = end_of(p, from);
+    net_chan_t *c = &p->chan[d];
+    k->next = NULL;
     if (c->tail) c->tail->next = k;
     else c->head = k;
     c->tail = k;
     c->len++;
     c->bytes += k->bytes;
-    rt_node_memory_add(n->w->rt, from, (int64_t)k->bytes);
-    if (!c->blocked) depart(n, p, d, k, at);
+    if (k->m && count) rt_node_memory_add(n->w->rt, from, (int64_t)k->bytes); /* distribution buffers */
+    if (!c->blocked) depart(n, p, d, k, k->at > now_of(n) ? k->at : now_of(n));
     chan_schedule(n, p, d);
+}
+
+static void push_pkt(net_t *n, net_pair_t *p, uint32_t from, sim_time_t at, uint8_t kind, uint32_t gen, rt_msg_t *m)
+{
+    chan_put(n, p, from, pkt_new(n, at, kind, gen, m), true);
 }
 
 static net_pkt_t *pop_pkt(net_t *n, net_pair_t *p, int d)
@@ -185,7 +208,7 @@ static net_pkt_t *pop_pkt(net_t *n, net_pair_t *p, int d)
     if (!c->head) c->tail = NULL;
     c->len--;
     c->bytes -= k->bytes;
-    rt_node_memory_add(n->w->rt, node_of_end(p, d), -(int64_t)k->bytes);
+    if (k->m) rt_node_memory_add(n->w->rt, node_of_end(p, d), -(int64_t)k->bytes);
     return k;
 }
 
@@ -236,6 +259,8 @@ static void start_setup(net_t *n, net_pair_t *p, uint32_t from, sim_time_t at)
     s->rx = s->rx_seen = 0;
     s->missed = 0;
     s->tx = true;
+    s->initiator = true;
+    s->confirmed = false;
     trace_net(n, "connect", from, node_of_end(p, 1 - e), NULL);
     s->setup_ev = evq_push(&n->w->q, now_of(n) + n->cfg.setup_time, ev_setup_timeout, n,
                            (uint64_t)p->lo << 32 | p->hi | (uint64_t)e << 63);
@@ -254,6 +279,15 @@ static void end_down(net_t *n, net_pair_t *p, int e, const char *reason, bool no
     s->state = NET_DOWN;
     chan_drop(n, p, e); /* what it had not sent is gone */
     uint32_t me = node_of_end(p, e), peer = node_of_end(p, 1 - e);
+    while (s->held) {
+        net_pkt_t *k = s->held;
+        s->held = k->next;
+        rt_node_memory_add(n->w->rt, me, -(int64_t)k->bytes);
+        rt_msg_lost(n->w->rt, k->m);
+        n->lost++;
+        pkt_free(n, k);
+    }
+    s->held_tail = NULL;
     if (close) push_pkt(n, p, me, now_of(n), PKT_CLOSE, gen, NULL);
     if (notify) rt_conn_down(n->w->rt, me, peer, reason);
     else trace_net(n, "conn_closed", me, peer, reason);
@@ -269,6 +303,23 @@ static void ev_setup_timeout(void *ctx, uint64_t arg)
     if (p->side[e].state == NET_PENDING) end_down(n, p, e, "connection_setup_failed", true, true);
 }
 
+/* The accepting end of a handshake: pending until the initiator's CONFIRM, so a handshake that
+ * cannot complete shows no nodeup here. */
+static void start_accept(net_t *n, net_pair_t *p, int e, uint32_t gen)
+{
+    net_side_t *s = &p->side[e];
+    if (s->setup_ev) evq_cancel(&n->w->q, s->setup_ev);
+    s->state = NET_PENDING;
+    s->gen = gen;
+    s->rx = s->rx_seen = 0;
+    s->missed = 0;
+    s->tx = false;
+    s->initiator = s->confirmed = false;
+    s->setup_ev = evq_push(&n->w->q, now_of(n) + n->cfg.setup_time, ev_setup_timeout, n,
+                           (uint64_t)p->lo << 32 | p->hi | (uint64_t)e << 63);
+    SIM_ASSERT(s->setup_ev != 0);
+}
+
 static void end_up(net_t *n, net_pair_t *p, int e, uint32_t gen)
 {
     net_side_t *s = &p->side[e];
@@ -276,9 +327,18 @@ static void end_up(net_t *n, net_pair_t *p, int e, uint32_t gen)
     s->setup_ev = 0;
     s->state = NET_UP;
     s->gen = gen;
+    s->initiator = s->confirmed = false;
     s->rx = 1;
     s->rx_seen = 0;
     s->missed = 0;
+    uint32_t me = node_of_end(p, e);
+    while (s->held) { /* what waited for the handshake leaves now, in order */
+        net_pkt_t *k = s->held;
+        s->held = k->next;
+        k->gen = gen;
+        chan_put(n, p, me, k, false);
+    }
+    s->held_tail = NULL;
     tick_arm(n, node_of_end(p, e));
     rt_conn_up(n->w->rt, node_of_end(p, e), node_of_end(p, 1 - e));
 }
@@ -292,7 +352,15 @@ void net_send(net_t *n, sim_time_t at, uint32_t from, uint32_t to, rt_msg_t *m)
     if (s->state == NET_DOWN) start_setup(n, p, from, at);
     s->tx = true;
     n->sent++;
-    push_pkt(n, p, from, at, PKT_DATA, s->gen, m);
+    if (s->state == NET_UP) {
+        push_pkt(n, p, from, at, PKT_DATA, s->gen, m);
+        return;
+    }
+    net_pkt_t *k = pkt_new(n, at, PKT_DATA, s->gen, m); /* waits for the handshake */
+    if (s->held_tail) s->held_tail->next = k;
+    else s->held = k;
+    s->held_tail = k;
+    rt_node_memory_add(n->w->rt, from, (int64_t)k->bytes);
 }
 
 void net_connect(net_t *n, uint32_t from, uint32_t to)
@@ -334,25 +402,23 @@ static void send_rst(net_t *n, net_pair_t *p, int e, uint32_t gen)
 
 /* Simultaneous connection attempts: the one made by the node with the smaller name wins (both
  * ends decide alike). The loser moves its queued packets to the winner's generation. */
-static bool accept_syn_over_own(net_t *n, net_pair_t *p, int e, uint32_t gen)
+static bool accept_syn_over_own(net_t *n, net_pair_t *p, int e)
 {
     uint32_t me = node_of_end(p, e), peer = node_of_end(p, 1 - e);
     if (strcmp(name_of(n, peer), name_of(n, me)) > 0) return false; /* ours wins */
     net_side_t *s = &p->side[e];
     net_chan_t *c = &p->chan[e];
     net_pkt_t **pp = &c->head, *prev = NULL;
-    while (*pp) {
+    while (*pp) { /* withdraw our SYN; our held signals will go on the winner's connection */
         net_pkt_t *k = *pp;
-        if (k->kind == PKT_SYN && k->gen == s->gen) { /* withdraw our SYN */
+        if (k->kind == PKT_SYN && k->gen == s->gen) {
             *pp = k->next;
             if (c->tail == k) c->tail = prev;
             c->len--;
             c->bytes -= k->bytes;
-            rt_node_memory_add(n->w->rt, me, -(int64_t)k->bytes);
             pkt_free(n, k);
             continue;
         }
-        if (k->gen == s->gen) k->gen = gen;
         prev = k;
         pp = &k->next;
     }
@@ -372,6 +438,8 @@ static void arrive(net_t *n, net_pair_t *p, int d, net_pkt_t *k)
     bool up = node_up(n, me);
     bool match = up && s->state != NET_DOWN && s->gen == k->gen;
     if (match) s->rx++;
+    /* data on our pending connection's generation: the peer accepted our SYN (its ACK is behind) */
+    if (match && s->state == NET_PENDING && (k->kind == PKT_DATA || k->kind == PKT_TICK)) end_up(n, p, e, k->gen);
     switch (k->kind) {
     case PKT_DATA:
         if (match && s->state == NET_UP) {
@@ -392,14 +460,27 @@ static void arrive(net_t *n, net_pair_t *p, int d, net_pkt_t *k)
             send_rst(n, p, e, k->gen); /* nobody listens: refused */
             break;
         }
-        if (s->state == NET_UP && s->gen == k->gen) break;
-        if (s->state == NET_PENDING && !accept_syn_over_own(n, p, e, k->gen)) break;
+        if (s->state != NET_DOWN && s->gen == k->gen) break;
+        if (s->state == NET_PENDING && s->initiator && !accept_syn_over_own(n, p, e)) break;
         if (s->state == NET_UP) end_down(n, p, e, "connection_closed", true, false);
-        end_up(n, p, e, k->gen);
-        push_pkt(n, p, me, now_of(n), PKT_ACK, k->gen, NULL);
+        start_accept(n, p, e, k->gen);
+        push_pkt(n, p, me, now_of(n), PKT_ACK, k->gen, NULL); /* the challenge */
         break;
-    case PKT_ACK:
-        if (match && s->state == NET_PENDING) end_up(n, p, e, k->gen);
+    case PKT_ACK: /* at the initiator: the challenge, then challenge_ack */
+        if (match && s->state == NET_PENDING && s->initiator) {
+            if (!s->confirmed) {
+                s->confirmed = true;
+                push_pkt(n, p, me, now_of(n), PKT_CONFIRM, k->gen, NULL);
+            } else {
+                end_up(n, p, e, k->gen);
+            }
+        }
+        break;
+    case PKT_CONFIRM: /* at the acceptor: challenge_reply; it is up and acknowledges */
+        if (match && s->state == NET_PENDING && !s->initiator) {
+            end_up(n, p, e, k->gen);
+            push_pkt(n, p, me, now_of(n), PKT_ACK, k->gen, NULL);
+        }
         break;
     case PKT_CLOSE:
     case PKT_RST:
@@ -493,8 +574,9 @@ static void tick_arm(net_t *n, uint32_t node)
     if (sn->tick_ev) return;
     sim_time_t interval = n->cfg.ticktime / n->cfg.intensity, now = now_of(n);
     if (!interval) interval = 1;
-    sim_time_t k = now >= sn->tick_phase ? (now - sn->tick_phase) / interval + 1 : 0;
-    sn->tick_ev = evq_push(&n->w->q, sn->tick_phase + k * interval, ev_tick, n, node);
+    sim_time_t phase = sn->tick_phase % interval; /* net_ticktime may have changed since it was drawn */
+    sim_time_t k = now >= phase ? (now - phase) / interval + 1 : 0;
+    sn->tick_ev = evq_push(&n->w->q, phase + k * interval, ev_tick, n, node);
     SIM_ASSERT(sn->tick_ev != 0);
     n->w->background++;
 }
@@ -523,7 +605,8 @@ void net_node_up(net_t *n, uint32_t node)
     }
     sn->tick_ev = 0;
     sim_time_t interval = n->cfg.ticktime / n->cfg.intensity;
-    sn->tick_phase = prng_below(&n->rng, interval ? interval : 1); /* the node's own phase */
+    (void)interval;
+    sn->tick_phase = prng_next(&n->rng) >> 1; /* the node's own phase (taken modulo the interval) */
 }
 
 static void ev_tick(void *ctx, uint64_t node64)

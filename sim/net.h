@@ -7,7 +7,10 @@
  * runtime hears of each end's changes as that node sees them (rt_conn_up / rt_conn_down).
  *
  * Each direction is a channel: a FIFO of packets (signals, and the control packets SYN, ACK,
- * TICK, CLOSE, RST), so signals between two nodes arrive in the order they were sent. A packet
+ * CONFIRM, TICK, CLOSE, RST), so signals between two nodes arrive in the order they were sent.
+ * The handshake is Erlang's in four legs: SYN (send_name), ACK (challenge), CONFIRM
+ * (challenge_reply: the accepting end is up), ACK (challenge_ack: the initiating end is up);
+ * signals sent before their end is up wait and leave when it comes up. A packet
  * departs when the sender's link is free (bandwidth: size / bandwidth of serialisation, so a big
  * message delays those behind it) and arrives a latency later (a constant or a distribution per
  * pair); arrivals never overtake. A packet carries its connection's generation; the receiving
@@ -41,8 +44,6 @@ typedef struct net_lat { int kind; double a, b; } net_lat_t;  /* as host/dist.c,
 typedef struct net_link_cfg {
     net_lat_t latency;
     uint64_t bandwidth;     /* bytes per second; 0 = unlimited */
-    sim_time_t extra;       /* sim.degrade: added latency */
-    uint32_t loss_ppm;      /* sim.degrade: packets that need a retransmission, per million */
 } net_link_cfg_t;
 
 typedef struct net_cfg {
@@ -75,6 +76,9 @@ typedef struct net_side {
     uint64_t rx, rx_seen;     /* packets received; rx at the last tick check */
     uint32_t missed;          /* tick intervals without input */
     bool tx;                  /* wrote something since the last tick */
+    bool initiator;           /* this end asked for the connection */
+    bool confirmed;           /* initiator: answered the challenge, waits for the final ACK */
+    struct net_pkt *held, *held_tail;   /* signals sent before the handshake finished */
     evq_id_t setup_ev;
     uint32_t rst_gen;         /* last generation answered with RST */
 } net_side_t;
@@ -83,8 +87,10 @@ enum { NET_DOWN, NET_PENDING, NET_UP };
 
 typedef struct net_pair {     /* nodes lo < hi; index 0 is lo's end / the lo -> hi channel */
     uint32_t lo, hi;
-    bool has_cfg;
+    bool has_cfg;             /* sim.link gave this pair its own settings (else the defaults) */
     net_link_cfg_t cfg;
+    sim_time_t extra;         /* sim.degrade: added latency */
+    uint32_t loss_ppm;        /* sim.degrade: packets that need a retransmission, per million */
     net_side_t side[2];
     net_chan_t chan[2];
     uint32_t next_gen;
@@ -116,8 +122,10 @@ void net_node_up(net_t *n, uint32_t node);
 /* Blocks or unblocks the channel from -> to (a partition is both directions). */
 void net_block(net_t *n, uint32_t from, uint32_t to, bool blocked);
 bool net_is_blocked(net_t *n, uint32_t from, uint32_t to);
-/* Per-pair configuration (sim.link, sim.degrade); returns the pair's config to edit. */
+/* Per-pair configuration (sim.link); returns the pair's own config to edit. */
 net_link_cfg_t *net_link_cfg(net_t *n, uint32_t a, uint32_t b);
+/* sim.degrade: extra latency and retransmissions on a pair (0, 0 ends it). */
+void net_degrade(net_t *n, uint32_t a, uint32_t b, sim_time_t extra, uint32_t loss_ppm);
 /* A paused node resumed: packets parked for it arrive now. */
 void net_resume(net_t *n, uint32_t node);
 /* from's end of the connection to `to`: NET_DOWN, NET_PENDING or NET_UP. */

@@ -251,6 +251,7 @@ int sim_world_init(sim_world_t *w, uint64_t seed, const char *trace_path)
     prng_stream_init(&w->rng_sched, seed, "sched");
     prng_stream_init(&w->rng_rt, seed, "runtime");
     net_init(&w->net, w, seed);
+    load_set_init(&w->loads, w);
     return 0;
 }
 
@@ -285,6 +286,7 @@ uint32_t sim_world_node_add(sim_world_t *w, const char *name, const sim_node_opt
     memset(n, 0, sizeof *n);
     n->opts = *o;
     n->idle = o->cores;
+    n->base_factor = 1.0;
     net_node_up(&w->net, idx);
     trace_begin(&w->tr, evq_now(&w->q), "node");
     trace_str(&w->tr, "node", name);
@@ -302,6 +304,7 @@ void sim_world_deinit(sim_world_t *w)
     while (evq_pop(&w->q, &ev))
         if (ev.fn == ev_deliver) rt_msg_free(w->rt, (rt_msg_t *)(uintptr_t)ev.arg);
     net_deinit(&w->net);
+    load_set_deinit(&w->loads);
     for (uint32_t i = 0; w->rt && i < w->nnodes; i++) {
         sim_node_t *n = &w->nodes[i];
         for (uint32_t k = 0; k < n->batch_len; k++) rt_proc_discard(w->rt, n->batch[k]);
@@ -383,9 +386,14 @@ void sim_world_pause(sim_world_t *w, uint32_t node, sim_time_t d)
 {
     sim_node_t *n = &w->nodes[node];
     if (!rt_node_is_up(w->rt, node)) return;
-    if (n->pause_ev) evq_cancel(&w->q, n->pause_ev);
+    sim_time_t end = evq_now(&w->q) + d;
+    if (n->pause_ev) {
+        if (n->pause_until >= end) return; /* a pause in progress lasts longer already */
+        evq_cancel(&w->q, n->pause_ev);
+    }
     n->paused = true;
-    n->pause_ev = evq_push(&w->q, evq_now(&w->q) + d, ev_resume, w, node);
+    n->pause_until = end;
+    n->pause_ev = evq_push(&w->q, end, ev_resume, w, node);
     SIM_ASSERT(n->pause_ev != 0);
 }
 

@@ -24,6 +24,7 @@
 #include "runtime/rt.h"
 #include "sim/kernel/evq.h"
 #include "sim/kernel/trace.h"
+#include "sim/load.h"
 #include "sim/net.h"
 
 typedef struct sim_node_opts {
@@ -46,11 +47,13 @@ typedef struct sim_node {
     uint64_t slices;
     bool paused;                 /* stop-the-world: no slice starts */
     evq_id_t pause_ev;           /* its end */
+    sim_time_t pause_until;
     evq_id_t tick_ev;            /* net: the node's next tick */
     sim_time_t tick_phase;
     double drift;                /* clock drift as a rate: local = anchor_local + (t - anchor) * (1 + drift) */
     sim_time_t anchor, anchor_local;
     uint64_t crashes;
+    double base_factor;          /* CPU factor from the node's speed (sim.slow multiplies it) */
 } sim_node_t;
 
 typedef struct sim_world {
@@ -66,6 +69,7 @@ typedef struct sim_world {
     jbuf_t render_buf;           /* rendering terms for the trace file */
     strmap_t counters;           /* metrics counters (name -> int64 as uint64) */
     net_t net;
+    load_set_t loads;
     size_t background;           /* pending events that are only net ticks */
     /* Told after a node went down (crash, halt, out of memory), e.g. to restart it (heart). */
     void (*on_node_down)(void *ctx, uint32_t node, const char *why);
