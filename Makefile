@@ -35,7 +35,7 @@ LIB_SRC     := $(BASE_SRC) $(KERNEL_SRC) $(RUNTIME_SRC) $(SIM_SRC) $(HOST_SRC)
 HOST_LUA_SRC := host/lua/nemesis.lua
 LUA_LIBS_SRC := runtime/lua/gen.lua runtime/lua/gen_server.lua runtime/lua/sys.lua \
                 runtime/lua/supervisor.lua runtime/lua/gen_statem.lua runtime/lua/gen_event.lua \
-                runtime/lua/application.lua runtime/lua/net_kernel.lua
+                runtime/lua/application.lua runtime/lua/net_kernel.lua runtime/lua/global.lua
 LIB_OBJ     := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/lua_sources.o $(BUILD)/gen/host_lua_sources.o
 TEST_SRC    := $(wildcard tests/*/test_*.c) tests/check_main.c tests/testutil.c
 TEST_OBJ    := $(TEST_SRC:%.c=$(BUILD)/%.o)

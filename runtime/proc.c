@@ -102,6 +102,7 @@ rt_t *rt_create(const rt_platform_t *plat, lua_State *L)
     u64map_init(&rt->aliases);
     u64map_init(&rt->timers);
     strmap_init(&rt->atoms);
+    strmap_init(&rt->node_index);
     jbuf_init(&rt->scratch);
     lua_pushlightuserdata(L, rt);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &RT_KEY);
@@ -144,6 +145,7 @@ void rt_destroy(rt_t *rt)
     u64map_deinit(&rt->aliases);
     u64map_deinit(&rt->timers);
     jbuf_deinit(&rt->scratch);
+    strmap_deinit(&rt->node_index);
     rt__dist_free(rt);
     while (rt->pool) {
         rt_msg_t *m = rt->pool;
@@ -172,6 +174,7 @@ uint32_t rt_node_add(rt_t *rt, const char *name, const rt_node_params_t *params)
     if (n->params.cpu_factor <= 0) n->params.cpu_factor = 1.0;
     if (!n->params.proc_bytes) n->params.proc_bytes = RT_PROC_BYTES;
     strmap_init(&n->names);
+    SIM_ASSERT(strmap_put(&rt->node_index, n->name, rt->nnodes) == 0);
     return rt->nnodes++;
 }
 
@@ -260,9 +263,8 @@ const char *rt_node_name(const rt_t *rt, uint32_t node) { return node < rt->nnod
 
 int rt_node_find(const rt_t *rt, const char *name)
 {
-    for (uint32_t i = 0; i < rt->nnodes; i++)
-        if (strcmp(rt->nodes[i].name, name) == 0) return (int)i;
-    return -1;
+    uint64_t i;
+    return strmap_get(&rt->node_index, name, &i) ? (int)i : -1;
 }
 
 uint32_t rt_proc_node(const rt_proc_t *p) { return p->node; }

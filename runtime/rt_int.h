@@ -136,6 +136,7 @@ struct rt {
     uint32_t pool_len;
     uint8_t *conn;            /* conn[a * conn_cap + b]: node a has a connection to b */
     uint32_t conn_cap;
+    strmap_t node_index;      /* node name -> index */
     strmap_t atoms;           /* registered names used as remote destinations -> index */
     char **atom_names;
     uint32_t natoms, atoms_cap;
