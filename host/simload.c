@@ -390,12 +390,16 @@ static int sim_load(lua_State *L)
     l->name = strdup(name);
     l->to = SIM_TIME_MAX;
     l->from = evq_now(&s->w.q);
+    l->timeout = 5 * SIM_TIME_S; /* as gen_server:call's default; "infinity" turns it off */
     if (lua_getfield(L, 1, "node") != LUA_TNIL) l->node = host_check_node(L, s, -1, "sim.load");
     else l->node = sim_world_default_node(&s->w);
     if (lua_getfield(L, 1, "from") != LUA_TNIL) l->from = host_dur_check(L, -1, "sim.load", "'from' time");
     if (lua_getfield(L, 1, "to") != LUA_TNIL) l->to = host_dur_check(L, -1, "sim.load", "'to' time");
     if (l->to <= l->from) return luaL_error(L, "sim.load: 'to' must be after 'from'");
-    if (lua_getfield(L, 1, "timeout") != LUA_TNIL) l->timeout = host_dur_check(L, -1, "sim.load", "timeout");
+    if (lua_getfield(L, 1, "timeout") != LUA_TNIL) {
+        if (lua_type(L, -1) == LUA_TSTRING && strcmp(lua_tostring(L, -1), "infinity") == 0) l->timeout = 0;
+        else l->timeout = host_dur_check(L, -1, "sim.load", "timeout");
+    }
     if (lua_getfield(L, 1, "concurrency") != LUA_TNIL) {
         lua_Integer c = luaL_checkinteger(L, -1);
         if (c < 1) return luaL_error(L, "sim.load: concurrency must be >= 1");

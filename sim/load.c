@@ -292,7 +292,7 @@ static void dispatch(load_set_t *s, load_t *l, uint32_t idx)
     load_req_t *q = &l->reqs[idx];
     load_op_t *op = &l->ops[q->op];
     rt_t *rt = rt_of(s);
-    sim_time_t now = now_of(s);
+    sim_time_t now = rt_now(rt); /* inside the client's slice when a reply frees a client */
     q->state = REQ_INFLIGHT;
     q->sent = now;
     l->inflight++;

@@ -91,7 +91,7 @@ typedef struct load {
     uint32_t users;            /* closed loop */
     load_dist_t think;
     sim_time_t from, to;       /* to = SIM_TIME_MAX: until the run ends */
-    sim_time_t timeout;        /* 0 = none */
+    sim_time_t timeout;        /* 0 = none ("infinity"); sim.load's default is 5 s */
     uint32_t concurrency;      /* open loop: requests in flight at most (0 = unlimited) */
     load_op_t *ops;
     uint32_t nops;
