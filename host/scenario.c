@@ -400,7 +400,31 @@ static void fill_result(host_scenario_t *s, host_run_result_t *res)
     free(keys);
     jbuf_puts(&m, "},");
     host_loads_json(s, &m);
-    jbuf_puts(&m, "}");
+    /* per node: what capacity reports need (docs/json-format.md) */
+    jbuf_puts(&m, ",\"nodes\":{");
+    sim_time_t now = evq_now(&s->w.q);
+    for (uint32_t i = 0; i < s->w.nnodes; i++) {
+        const sim_node_t *nd = &s->w.nodes[i];
+        const char *nm = rt_node_name(s->w.rt, i);
+        if (i) jbuf_putc(&m, ',');
+        jbuf_json_str(&m, nm, strlen(nm));
+        jbuf_printf(&m, ":{\"cores\":%u,\"utilization\":%.6f,\"busy_ms\":%.6f,\"run_queue_max\":%u,"
+                    "\"memory\":%" PRIu64 ",\"memory_peak\":%" PRIu64 ",\"processes\":%zu,\"crashes\":%" PRIu64 ",\"up\":%s}",
+                    nd->opts.cores, now ? (double)nd->busy_ns / ((double)now * nd->opts.cores) : 0.0,
+                    (double)nd->busy_ns / 1e6, nd->rq_len_max, rt_node_memory(s->w.rt, i),
+                    rt_node_memory_peak(s->w.rt, i), rt_node_proc_count(s->w.rt, i), nd->crashes,
+                    rt_node_is_up(s->w.rt, i) ? "true" : "false");
+    }
+    jbuf_puts(&m, "},\"processes\":{");
+    for (uint32_t i = 0; i < s->w.loads.nwatch; i++) {
+        const load_watch_t *wt = &s->w.loads.watch[i];
+        char nm[300];
+        snprintf(nm, sizeof nm, "%s@%s", wt->name, rt_node_name(s->w.rt, wt->node));
+        if (i) jbuf_putc(&m, ',');
+        jbuf_json_str(&m, nm, strlen(nm));
+        jbuf_printf(&m, ":{\"mailbox_max\":%u}", wt->mailbox_max);
+    }
+    jbuf_puts(&m, "}}");
     res->metrics_json = xstrdup(jbuf_cstr(&m));
     if (s->w.loads.csv.len) res->metrics_csv = xstrdup(jbuf_cstr(&s->w.loads.csv));
     jbuf_deinit(&m);

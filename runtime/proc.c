@@ -179,6 +179,7 @@ uint32_t rt_node_add(rt_t *rt, const char *name, const rt_node_params_t *params)
 }
 
 uint64_t rt_node_memory(const rt_t *rt, uint32_t node) { return node < rt->nnodes ? rt->nodes[node].mem : 0; }
+uint64_t rt_node_memory_peak(const rt_t *rt, uint32_t node) { return node < rt->nnodes ? rt->nodes[node].mem_peak : 0; }
 
 void rt_node_set_cpu_factor(rt_t *rt, uint32_t node, double factor)
 {
@@ -214,6 +215,7 @@ void rt_node_memory_add(rt_t *rt, uint32_t node, int64_t delta)
 {
     rt_node_t *n = &rt->nodes[node];
     n->mem = (uint64_t)((int64_t)n->mem + delta);
+    if (n->mem > n->mem_peak) n->mem_peak = n->mem;
     if (n->params.mem_limit && n->mem > n->params.mem_limit && !n->oom && !n->down) out_of_memory(rt, node);
 }
 

@@ -138,6 +138,7 @@ bool rt_node_is_up(const rt_t *rt, uint32_t node);
  * RT_MSG_OVERHEAD per message), plus what the platform adds (distribution buffers). When it
  * exceeds the node's mem_limit the node halts, as a BEAM node that cannot allocate does. */
 uint64_t rt_node_memory(const rt_t *rt, uint32_t node);
+uint64_t rt_node_memory_peak(const rt_t *rt, uint32_t node);
 void rt_node_memory_add(rt_t *rt, uint32_t node, int64_t delta);
 void rt_node_set_cpu_factor(rt_t *rt, uint32_t node, double factor);
 void rt_node_set_mem_limit(rt_t *rt, uint32_t node, uint64_t bytes);

@@ -104,6 +104,7 @@ typedef struct rt_node {
     bool down;                /* halted or crashed: no process runs or starts there */
     bool oom;                 /* out of memory: halting */
     uint64_t mem;             /* bytes (rt_node_memory) */
+    uint64_t mem_peak;
 } rt_node_t;
 
 enum rt_timer_kind { RT_T_RECV, RT_T_SEND, RT_T_READY, RT_T_HALT };

@@ -15,7 +15,7 @@
 #include "term.h"
 
 /* Small messages (most of them) are recycled through a bounded free list. */
-#define SMALL_TERM 64
+#define SMALL_TERM 128
 #define POOL_MAX 4096
 
 rt_msg_t *rt__msg_new(rt_t *rt, uint8_t kind, rt_pid_t from, uint64_t to, const jbuf_t *term, bool has_refs)

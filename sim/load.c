@@ -560,6 +560,7 @@ void load_watch_add(load_set_t *s, const char *name, uint32_t node)
     w[s->nwatch].name = strdup(name);
     SIM_ASSERT(w[s->nwatch].name != NULL);
     w[s->nwatch].node = node;
+    w[s->nwatch].mailbox_max = 0;
     s->nwatch++;
     load_sampling_start(s);
 }
@@ -620,7 +621,9 @@ static void ev_sample(void *ctx, uint64_t arg)
         rt_pid_t pid = rt_whereis(rt, s->watch[i].node, s->watch[i].name);
         char nm[256];
         snprintf(nm, sizeof nm, "%s@%s", s->watch[i].name, rt_node_name(rt, s->watch[i].node));
-        row(s, t, "process", nm, "mailbox", pid ? (double)rt_mailbox_len(rt, pid) : 0);
+        uint32_t mb = pid ? rt_mailbox_len(rt, pid) : 0;
+        if (mb > s->watch[i].mailbox_max) s->watch[i].mailbox_max = mb;
+        row(s, t, "process", nm, "mailbox", (double)mb);
     }
     s->last_sample = now;
     s->sample_ev = evq_push(&s->w->q, now + s->interval, ev_sample, s, 0);

@@ -124,7 +124,7 @@ typedef struct load_host {
     void (*cancel)(void *ctx, rt_pid_t pid);
 } load_host_t;
 
-typedef struct load_watch { char *name; uint32_t node; } load_watch_t;
+typedef struct load_watch { char *name; uint32_t node; uint32_t mailbox_max; } load_watch_t;
 
 typedef struct load_set {
     struct sim_world *w;
