@@ -36,6 +36,7 @@ HOST_LUA_SRC := host/lua/nemesis.lua
 LUA_LIBS_SRC := runtime/lua/gen.lua runtime/lua/gen_server.lua runtime/lua/sys.lua \
                 runtime/lua/supervisor.lua runtime/lua/gen_statem.lua runtime/lua/gen_event.lua \
                 runtime/lua/application.lua runtime/lua/net_kernel.lua runtime/lua/global.lua
+LUA_LIBS_SRC += runtime/lua/jobs.lua runtime/lua/codel.lua runtime/lua/pobox.lua runtime/lua/fuse.lua runtime/lua/shed.lua
 LIB_OBJ     := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/lua_sources.o $(BUILD)/gen/host_lua_sources.o
 TEST_SRC    := $(wildcard tests/*/test_*.c) tests/check_main.c tests/testutil.c
 TEST_OBJ    := $(TEST_SRC:%.c=$(BUILD)/%.o)

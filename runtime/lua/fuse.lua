@@ -201,6 +201,9 @@ function M.start() return server() end
 -- install(name, {max_r = MaxR, max_t = MaxT ms, reset = ms [, fault_injection = rate]
 -- [, alarm = false]}) → "ok". Re-installing resets the fuse (a disabled fuse stays disabled).
 function M.install(name, spec)
+  if type(name) ~= "string" and type(name) ~= "number" then
+    error("otp.fuse.install: a fuse name is a string or a number", 2)
+  end
   if type(spec) ~= "table" then error("otp.fuse.install: spec {max_r =, max_t =, reset =}", 2) end
   local r, t, z = spec.max_r, spec.max_t, spec.reset
   if type(r) ~= "number" or r < 0 or r % 1 ~= 0 then error("otp.fuse.install: max_r must be an integer >= 0", 2) end

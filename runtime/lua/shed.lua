@@ -46,8 +46,9 @@ end
 function M.send(dest, msg, opts)
   opts = opts or {}
   local pid = gen.whereis(dest)
-  if not pid or not otp.is_alive(pid) then return nil, "noproc" end
-  local len = M.queue_len(pid)
+  local info = pid and otp.process_info(pid)
+  if not info then return nil, "noproc" end
+  local len = info.message_queue_len
   local name = opts.name or (type(dest) == "string" and dest) or "send"
   if opts.drop_above and len > opts.drop_above then
     event(name, "drop", "queue_len", len, "limit", opts.drop_above)
