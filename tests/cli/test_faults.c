@@ -116,7 +116,7 @@ START_TEST(test_nemesis_schedule_from_seed)
     int differ = 0;
     char first_plan[512] = "";
     for (int seed = 1; seed <= 6; seed++) {
-        char sd[8];
+        char sd[16];
         snprintf(sd, sizeof sd, "%d", seed);
         char *p = nemesis_plan(s, sd, true);
         char *nl = strchr(p, '\n');
@@ -158,7 +158,7 @@ START_TEST(test_kv_cluster_bug_found_by_nemesis)
 {
     int found = 0;
     for (int seed = 1; seed <= 100 && !found; seed++) {
-        char sd[8];
+        char sd[16];
         snprintf(sd, sizeof sd, "%d", seed);
         tu_result_t r = tu_run("run", "scenarios/kv_cluster.lua", "-q", "--seed", sd, "--set", "buggy=true", NULL);
         ck_assert_msg(r.code == 0 || r.code == 1, "seed %d: exit %d %s", seed, r.code, r.err);
