@@ -210,28 +210,30 @@ void rt_conn_down(rt_t *rt, uint32_t node, uint32_t peer, const char *reason)
         uint16_t subs = was_up ? p->monitor_nodes : 0;
 
         /* then deliver, in OTP's order: EXIT, DOWN, nodedown (monitor_node), nodedown
-         * (monitor_nodes) */
+         * (monitor_nodes). An effect may end p (and free it): look it up again each time. */
+        rt_pid_t pid = pids[k];
         const rt_pid_t *gl = gone_links.p;
-        for (uint32_t i = 0; i < gone_links.len && p->state != RT_P_DEAD; i++) {
+        for (uint32_t i = 0; i < gone_links.len && (p = rt__proc_get(rt, pid)); i++) {
             jbuf_reset(b);
             rt_tb_str(b, "noconnection");
-            rt_msg_t *m = rt__msg_new(rt, RT_SIG_EXIT, gl[i], p->pid, b, false);
+            rt_msg_t *m = rt__msg_new(rt, RT_SIG_EXIT, gl[i], pid, b, false);
             m->linked = true;
             rt__exit_effect(rt, p, m);
         }
         rt_mon_t *gm = gone_mons.p;
         for (uint32_t i = 0; i < gone_mons.len; i++) {
-            if (p->state == RT_P_DEAD) {
+            p = rt__proc_get(rt, pid);
+            if (!p) {
                 free(gm[i].name);
                 continue;
             }
             jbuf_reset(b);
             rt_tb_str(b, "noconnection");
-            rt_msg_t *m = rt__msg_new(rt, RT_SIG_DOWN, gm[i].pid, p->pid, b, false);
+            rt_msg_t *m = rt__msg_new(rt, RT_SIG_DOWN, gm[i].pid, pid, b, false);
             m->ref = gm[i].ref;
             rt__down_effect(rt, p, &gm[i], m);
         }
-        if (p->state == RT_P_DEAD) continue;
+        if (!(p = rt__proc_get(rt, pid))) continue;
         for (uint32_t i = 0; i < node_mons; i++) put_node_msg(rt, p, "nodedown", peer, NULL, -1);
         for (uint16_t i = 0; i < subs; i++) put_node_msg(rt, p, "nodedown", peer, reason, -1);
         if (waits) put_node_msg(rt, p, "$connect", peer, NULL, 0);
