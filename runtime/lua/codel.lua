@@ -256,14 +256,7 @@ function M.done(opaque)
 end
 
 -- ask, fn(...), done. Returns fn's results, or nil, "dropped" | "queue_full".
-function M.run(name, fn, ...)
-  local ok, opaque = M.ask(name)
-  if ok ~= "ok" then return nil, opaque end
-  local r = table.pack(pcall(fn, ...))
-  M.done(opaque)
-  if not r[1] then error(r[2], 0) end
-  return table.unpack(r, 2, r.n)
-end
+function M.run(name, fn, ...) return gen.regulated_run(M.ask, M.done, name, fn, ...) end
 
 -- The CoDel state and statistics: len, dropping, count, drop_next, running, dispatched,
 -- dropped, queue_full, done, client_down.

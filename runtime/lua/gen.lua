@@ -42,6 +42,17 @@ function gen.start(link, node, fn, ...)
   return m.result
 end
 
+-- The run of a regulator (jobs, codel): ask(name), then fn(...), then done(opaque), also when
+-- fn raises (the error goes on). fn's results, or nil and ask's reason.
+function gen.regulated_run(ask, done, name, fn, ...)
+  local ok, opaque = ask(name)
+  if ok ~= "ok" then return nil, opaque end
+  local r = table.pack(pcall(fn, ...))
+  done(opaque)
+  if not r[1] then error(r[2], 0) end
+  return table.unpack(r, 2, r.n)
+end
+
 function gen.ack(parent, ref, result)
   if parent then otp.send(parent, {tag = ACK, ref = ref, result = result}) end
 end

@@ -287,14 +287,7 @@ end
 
 -- ask, fn(opaque, ...), done (also when fn raises, then the error goes on). Returns fn's results,
 -- or nil, "rejected" | "timeout".
-function M.run(name, fn, ...)
-  local ok, opaque = M.ask(name)
-  if ok ~= "ok" then return nil, opaque end
-  local r = table.pack(pcall(fn, ...))
-  M.done(opaque)
-  if not r[1] then error(r[2], 0) end
-  return table.unpack(r, 2, r.n)
-end
+function M.run(name, fn, ...) return gen.regulated_run(M.ask, M.done, name, fn, ...) end
 
 -- The queue's settings and statistics: queued, running, dispatched, rejected, timeouts, done,
 -- client_down, latest_dispatch, ...
