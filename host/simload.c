@@ -178,7 +178,7 @@ static int sim_rates_csv(lua_State *L)
         char *end;
         double t = strtod(p, &end);
         if (end == p) {
-            if (rows == 0 && lineno == 1) continue; /* a header */
+            if (rows == 0) continue; /* a header before the first row */
             fclose(f);
             return luaL_error(L, "sim.rates_csv: %s:%d: expected \"seconds,rate\"", path, lineno);
         }
@@ -723,6 +723,8 @@ static int sim_slo(lua_State *L)
             if (strcmp(keys[k], metric) == 0) known = k;
         if (known < 0) return luaL_error(L, "sim.slo: unknown metric '%s' (mean, p50, p90, p99, p999, max, error_rate, availability, throughput)", metric);
         snprintf(t.metric, sizeof t.metric, "%s", metric);
+        if (strcmp(op, "<") && strcmp(op, "<=") && strcmp(op, ">") && strcmp(op, ">="))
+            return luaL_error(L, "sim.slo: bad comparison '%s' in \"%s\" (use <, <=, > or >=)", op, str);
         t.op = op[0] == '<' ? (op[1] == '=' ? -1 : -2) : (op[1] == '=' ? 1 : 2);
         size_t vl = strlen(val);
         if (known < 6) {

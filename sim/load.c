@@ -68,19 +68,20 @@ uint64_t load_key_draw(load_keys_t *k, prng_t *r)
     case LOAD_KEY_PARETO: {
         double u = 1.0 - prng_double(r); /* (0, 1] */
         double v = k->xm / pow(u, 1.0 / k->alpha);
-        return v >= 1.8e19 ? UINT64_MAX : (uint64_t)v;
+        return v >= 9.2e18 ? (uint64_t)INT64_MAX : (uint64_t)v; /* keys are Lua integers */
     }
     default: return 0;
     }
 }
 
 /* ---- statistics ---------------------------------------------------------------------------- */
-static void stats_init(load_stats_t *st)
+/* interval: keep the per-interval histogram (the load's total, which the time series reports) */
+static void stats_init(load_stats_t *st, bool interval)
 {
     memset(st, 0, sizeof *st);
     SIM_ASSERT(hdr_init_latency(&st->response) == 0);
     SIM_ASSERT(hdr_init_latency(&st->service) == 0);
-    SIM_ASSERT(hdr_init_latency(&st->i_response) == 0);
+    if (interval) SIM_ASSERT(hdr_init_latency(&st->i_response) == 0);
 }
 
 static void stats_deinit(load_stats_t *st)
@@ -107,7 +108,7 @@ static void stats_record(load_stats_t *st, int outcome, sim_time_t response, sim
     if (outcome == LOAD_TIMEOUT || !timed) return;
     hdr_record(&st->response, (int64_t)response);
     hdr_record(&st->service, (int64_t)service);
-    hdr_record(&st->i_response, (int64_t)response);
+    if (st->i_response.counts) hdr_record(&st->i_response, (int64_t)response);
 }
 
 static void ms_json(jbuf_t *out, const char *k, int64_t ns, bool comma)
@@ -301,7 +302,7 @@ static void dispatch(load_set_t *s, load_t *l, uint32_t idx)
         return;
     }
     if (op->kind == LOAD_OP_LUA) {
-        q->pid = s->host.start ? s->host.start(s->host.ctx, l, idx, q->gen, op, q->key, l->seq) : 0;
+        q->pid = s->host.start ? s->host.start(s->host.ctx, l, idx, q->gen, op, q->key, q->seq) : 0;
         if (!q->pid) {
             finish(s, l, idx, LOAD_ERROR, now);
             return;
@@ -311,7 +312,7 @@ static void dispatch(load_set_t *s, load_t *l, uint32_t idx)
         jbuf_init(&msg);
         int bad = 0;
         if (op->msg) jbuf_put(&msg, (const char *)op->msg, op->msg_len);
-        else bad = s->host.build ? s->host.build(s->host.ctx, l, op, q->key, l->seq, &msg) : -1;
+        else bad = s->host.build ? s->host.build(s->host.ctx, l, op, q->key, q->seq, &msg) : -1;
         if (bad || msg.oom) {
             jbuf_deinit(&msg);
             finish(s, l, idx, LOAD_ERROR, now);
@@ -403,7 +404,7 @@ static uint32_t new_request(load_t *l, sim_time_t intended, uint32_t user)
     q->key = load_key_draw(&l->keys, &l->rng);
     q->user = user;
     q->state = REQ_WAITING;
-    l->seq++;
+    q->seq = ++l->seq;
     return idx;
 }
 
@@ -505,7 +506,8 @@ static void ev_start(void *ctx, uint64_t li)
     load_t *l = s->loads[li];
     if (l->closed) { /* each user starts after a first think time */
         for (uint32_t u = 1; u <= l->users; u++) user_next(s, l, u, now_of(s));
-    } else {
+    } else { /* a load added after its `from` starts its schedule now, skipping the past */
+        if (now_of(s) > l->from) l->arrival_pos = (double)(now_of(s) - l->from) / 1e9;
         schedule_arrival(s, l);
     }
 }
@@ -523,10 +525,10 @@ int load_add(load_set_t *s, load_t *l)
     l->index = s->n;
     s->loads[s->n++] = l;
     u64map_init(&l->by_alias);
-    stats_init(&l->total);
+    stats_init(&l->total, true);
     l->total_weight = 0;
     for (uint32_t i = 0; i < l->nops; i++) {
-        stats_init(&l->ops[i].stats);
+        stats_init(&l->ops[i].stats, false);
         l->total_weight += l->ops[i].weight;
     }
     char stream[160];
@@ -596,7 +598,6 @@ static void ev_sample(void *ctx, uint64_t arg)
         for (uint32_t k = 0; k < l->nops; k++) {
             load_stats_t *os = &l->ops[k].stats;
             os->i_count = os->i_ok = os->i_errors = os->i_timeouts = 0;
-            hdr_reset(&os->i_response);
         }
     }
     if (s->nlast < s->w->nnodes) {

@@ -8,9 +8,9 @@
  *
  * Honest latency (capacity-validation.md §3.5): every request's intended time is known exactly,
  * so its response time is completion − intended time and its service time is completion − the
- * time it was actually sent (wrk2's corrected and uncorrected latencies). They differ when
- * requests wait for a client (a concurrency limit, or a closed loop's own user); in an open loop
- * without a limit they are equal. Both go into HdrHistograms (base/hdr.h) per load and per
+ * time it was actually sent (wrk2's corrected and uncorrected latencies). They differ when an
+ * open loop's requests wait for a client (a concurrency limit); without a limit, and in a closed
+ * loop (whose users send when they decide to), they are equal. Both go into HdrHistograms (base/hdr.h) per load and per
  * operation; timeouts and errors are counted, not timed.
  *
  * The fast path sends gen_server calls, casts or plain messages built in C from a client C
@@ -71,6 +71,7 @@ typedef struct load_op {
 typedef struct load_req {
     sim_time_t intended, sent;
     uint64_t key;
+    uint64_t seq;              /* the request's number (1, 2, ...) */
     rt_ref_t alias;            /* a call's reply address */
     rt_pid_t pid;              /* a Lua request's process */
     uint32_t op, user;         /* user: 1-based in a closed loop */

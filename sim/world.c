@@ -29,6 +29,22 @@ static void ev_deliver(void *ctx, uint64_t arg)
     rt_deliver(w->rt, (rt_msg_t *)(uintptr_t)arg);
 }
 
+/* A signal to another node sent later in a running slice enters the network at its send time,
+ * so that the channel's order is the order of sending, not of the slices that sent. */
+typedef struct post_later { struct post_later *next; rt_msg_t *m; uint32_t from, to; } post_later_t;
+
+static void ev_post_later(void *ctx, uint64_t arg)
+{
+    sim_world_t *w = ctx;
+    post_later_t *pl = (post_later_t *)(uintptr_t)arg;
+    rt_msg_t *m = pl->m;
+    uint32_t from = pl->from, to = pl->to;
+    pl->next = w->post_pool;
+    w->post_pool = pl;
+    if (!rt_node_is_up(w->rt, from)) rt_msg_lost(w->rt, m); /* it crashed meanwhile */
+    else net_send(&w->net, evq_now(&w->q), from, to, m);
+}
+
 static void p_post(void *ctx, rt_time_t at, uint32_t from, uint32_t to, rt_msg_t *m)
 {
     sim_world_t *w = ctx;
@@ -37,14 +53,41 @@ static void p_post(void *ctx, rt_time_t at, uint32_t from, uint32_t to, rt_msg_t
         return;
     }
     if (from != to) {
-        net_send(&w->net, at, from, to, m);
+        if (at <= evq_now(&w->q)) {
+            net_send(&w->net, at, from, to, m);
+            return;
+        }
+        post_later_t *pl = w->post_pool;
+        if (pl) w->post_pool = pl->next;
+        else {
+            pl = malloc(sizeof *pl);
+            SIM_ASSERT(pl != NULL);
+        }
+        *pl = (post_later_t){ .m = m, .from = from, .to = to };
+        SIM_ASSERT(evq_push(&w->q, at, ev_post_later, w, (uint64_t)(uintptr_t)pl) != 0);
         return;
     }
     SIM_ASSERT(evq_push(&w->q, at, ev_deliver, w, (uint64_t)(uintptr_t)m) != 0);
 }
 
 static void p_connect(void *ctx, uint32_t from, uint32_t to) { net_connect(&((sim_world_t *)ctx)->net, from, to); }
-static bool p_disconnect(void *ctx, uint32_t from, uint32_t to) { return net_disconnect(&((sim_world_t *)ctx)->net, from, to); }
+/* erlang:disconnect_node from a running slice takes effect at its slice-local time, after the
+ * signals the slice sent before it and before those it sends after (see ev_post_later). */
+static void ev_disconnect(void *ctx, uint64_t arg)
+{
+    sim_world_t *w = ctx;
+    net_disconnect(&w->net, (uint32_t)(arg >> 32), (uint32_t)arg);
+}
+
+static bool p_disconnect(void *ctx, uint32_t from, uint32_t to)
+{
+    sim_world_t *w = ctx;
+    rt_time_t at = rt_now(w->rt);
+    if (at <= evq_now(&w->q)) return net_disconnect(&w->net, from, to);
+    if (net_state(&w->net, from, to) == NET_DOWN) return false;
+    SIM_ASSERT(evq_push(&w->q, at, ev_disconnect, w, (uint64_t)from << 32 | to) != 0);
+    return true;
+}
 static void p_halt(void *ctx, uint32_t node, const char *why) { sim_world_node_down(ctx, node, why); }
 static rt_time_t p_local_time(void *ctx, uint32_t node, rt_time_t t) { return sim_world_local_time(ctx, node, t); }
 static rt_time_t p_local_delay(void *ctx, uint32_t node, rt_time_t d) { return sim_world_local_delay(ctx, node, d); }
@@ -301,8 +344,19 @@ void sim_world_deinit(sim_world_t *w)
 {
     /* events still pending own messages; queued processes may be exited ones */
     evq_event_t ev;
-    while (evq_pop(&w->q, &ev))
+    while (evq_pop(&w->q, &ev)) {
         if (ev.fn == ev_deliver) rt_msg_free(w->rt, (rt_msg_t *)(uintptr_t)ev.arg);
+        if (ev.fn == ev_post_later) {
+            post_later_t *pl = (post_later_t *)(uintptr_t)ev.arg;
+            rt_msg_free(w->rt, pl->m);
+            free(pl);
+        }
+    }
+    while (w->post_pool) {
+        post_later_t *pl = w->post_pool;
+        w->post_pool = pl->next;
+        free(pl);
+    }
     net_deinit(&w->net);
     load_set_deinit(&w->loads);
     for (uint32_t i = 0; w->rt && i < w->nnodes; i++) {

@@ -71,6 +71,7 @@ typedef struct sim_world {
     net_t net;
     load_set_t loads;
     size_t background;           /* pending events that are only net ticks */
+    struct post_later *post_pool;  /* free records of signals that enter the network later */
     /* Told after a node went down (crash, halt, out of memory), e.g. to restart it (heart). */
     void (*on_node_down)(void *ctx, uint32_t node, const char *why);
     void *on_node_down_ctx;
