@@ -5,6 +5,9 @@
 #   OTPSIM_BIN  the otpsim binary, exported as $OTPSIM_BIN for benchmarks that drive the CLI
 # The benchmarks (each bench/bench_*.c; `make test` runs each with --quick):
 #   bench_evq      the kernel's event queue (hold model)
+#   bench_load     one hour at 10,000 gen_server calls/s through the load generator's C fast path
+#                  (bench/load_mmc.lua, an M/M/c model on three nodes): virtual s per wall s; the
+#                  same model in SimPy (bench/mmc_simpy.py, if python3-simpy is installed)
 #   bench_nemesis  100 nodes x 100 Lua processes with traffic under a swarm nemesis
 #                  (bench/nemesis_cluster.lua): virtual s per wall s, peak RSS
 #   bench_remote   ns per message hop across nodes (network model) vs on one node, C processes
