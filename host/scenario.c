@@ -225,13 +225,43 @@ void host_scenario_arm_timer(host_scenario_t *s, size_t t, sim_time_t at)
     s->timers[t].ev = id;
 }
 
+static void observation_fill(host_scenario_t *s, host_observation_t *o, sim_time_t run_end, int exit_code)
+{
+    if (s->obs_nslos != s->nslos) { /* slos[] may have moved: rebuild the views */
+        host_slo_view_t *v = realloc(s->obs_slos, (s->nslos + 1) * sizeof *v);
+        SIM_ASSERT(v != NULL);
+        for (size_t i = 0; i < s->nslos; i++)
+            v[i] = (host_slo_view_t){ s->slos[i].load, s->slos[i].metric, s->slos[i].text, s->slos[i].op, s->slos[i].value };
+        s->obs_slos = v;
+        s->obs_nslos = s->nslos;
+    }
+    *o = (host_observation_t){ .world = &s->w, .next_time = evq_peek_time(&s->w.q), .run_end = run_end,
+                               .slos = s->obs_slos, .nslos = s->obs_nslos, .exit_code = exit_code };
+}
+
+/* Calls the observer between events; it reads the world and says when to call it again. */
+static void observe_between(host_scenario_t *s, sim_time_t run_end)
+{
+    const host_observer_t *ob = s->opts->observer;
+    host_observation_t o;
+    observation_fill(s, &o, run_end, -1);
+    uint64_t n = 1;
+    sim_time_t until = SIM_TIME_MAX;
+    ob->between(ob->ctx, &o, &n, &until);
+    s->obs_events = n ? n : 1;
+    s->obs_until = until;
+}
+
 int host_scenario_advance(host_scenario_t *s, sim_time_t end)
 {
     evq_event_t ev;
+    bool observed = s->opts->observer && s->opts->observer->between;
     while (!s->failed && !s->stopped && evq_peek_time(&s->w.q) <= end) {
         /* a run without an end stops when only the ticks of healthy connections are left */
         if (end == SIM_TIME_MAX && evq_len(&s->w.q) <= s->w.background && net_quiescent(&s->w.net)) break;
+        if (observed && (s->obs_events == 0 || evq_peek_time(&s->w.q) > s->obs_until)) observe_between(s, end);
         if (!evq_pop(&s->w.q, &ev)) break;
+        if (observed) s->obs_events--;
         ev.fn(ev.ctx, ev.arg);
         if (s->props_each) host_props_after_event(s);
         if (s->alloc.limit_hit && !s->failed) {
@@ -465,6 +495,7 @@ void host_scenario_run(const host_run_opts_t *opts, host_run_result_t *res)
         record_error(s, "cannot set up the Lua environment (out of memory)");
         goto done;
     }
+    if (opts->observer && opts->observer->attach) opts->observer->attach(opts->observer->ctx, &s->w);
     const char *base = strrchr(opts->path, '/');
     base = base ? base + 1 : opts->path;
     lua_pushfstring(L, "@%s", base);
@@ -507,6 +538,12 @@ done:
     fill_result(s, res);
     res->trace_hash = trace_hash(&s->w.tr);
     res->events = trace_events(&s->w.tr);
+    if (opts->observer && opts->observer->detach && s->w.rt) {
+        host_observation_t o;
+        observation_fill(s, &o, evq_now(&s->w.q), res->exit_code);
+        opts->observer->detach(opts->observer->ctx, &o);
+    }
+    trace_observer_set(&s->w.tr, NULL);
     if (s->L) {
         s->dying = false;
         s->instr_used = 0;
@@ -534,7 +571,9 @@ done:
     free(s->checks);
     free(s->timers);
     host_props_free(s);
+    host_services_free(s);
     free(s->slos);
+    free(s->obs_slos);
     free(s->boot_ref);
     free(s->heart);
     free(s->set_used);

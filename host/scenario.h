@@ -18,6 +18,37 @@ enum { HOST_EXIT_PASS = 0, HOST_EXIT_CHECK_FAILED = 1, HOST_EXIT_USAGE = 2, HOST
 
 typedef struct host_set { const char *name, *value; } host_set_t;
 
+/* ---- observers (viz/): read-only watchers of a run ------------------------------------------
+ * An observer sees the world between events and may block there (a paused live view), but must
+ * never change anything the simulation reads: the trace-hash of a run is the same with or
+ * without one (design.md, "Observers never steer"). */
+struct sim_world;
+
+/* A sim.slo threshold (docs/load.md): metric is mean, p50, p90, p99, p999, max (value in ms),
+ * error_rate, availability or throughput; op -2 <, -1 <=, 1 >=, 2 >. */
+typedef struct host_slo_view { const char *load, *metric, *text; int op; double value; } host_slo_view_t;
+
+typedef struct host_observation {
+    struct sim_world *world;     /* the run's world: read only */
+    sim_time_t next_time;        /* when the next event is due; SIM_TIME_MAX if none is pending */
+    sim_time_t run_end;          /* end of the sim.run in progress (SIM_TIME_MAX: open) */
+    const host_slo_view_t *slos; /* valid during the call */
+    size_t nslos;
+    int exit_code;               /* -1 while running; the run's exit code in `detach` */
+} host_observation_t;
+
+typedef struct host_observer {
+    void *ctx;
+    /* The world exists and its runtime is up; the script has not run yet. The observer may
+     * install a trace observer (trace_observer_set) and nothing else. */
+    void (*attach)(void *ctx, struct sim_world *w);
+    /* Between two events. The host calls it again once *events more events have run, or before
+     * the first event later than *until, whichever comes first (*events >= 1). */
+    void (*between)(void *ctx, const host_observation_t *o, uint64_t *events, sim_time_t *until);
+    /* The run is over (checks judged, the end event traced); the world still exists. */
+    void (*detach)(void *ctx, const host_observation_t *o);
+} host_observer_t;
+
 typedef struct host_run_opts {
     const char *path;            /* scenario file */
     uint64_t seed;
@@ -29,6 +60,7 @@ typedef struct host_run_opts {
     uint64_t max_instructions;   /* per top-level chunk or callback; 0 = unlimited */
     size_t max_memory;           /* bytes of Lua heap; 0 = unlimited */
     FILE *out;                   /* where prints go (stdout) */
+    const host_observer_t *observer;  /* NULL: none (--viz installs one; borrowed) */
 } host_run_opts_t;
 
 typedef struct host_check_result { char *name; bool ok; char *detail; } host_check_result_t;

@@ -78,6 +78,8 @@ typedef struct host_scenario {
     size_t nslos;
     size_t unbounded_loads;     /* loads without a 'to' */
     int request_wrapper_ref;    /* the Lua wrapper of sim.load request functions */
+    struct sim_service **services;  /* sim.service stubs (restarted with their node) */
+    size_t nservices;
 
     host_prop_t *props;
     size_t nprops, props_cap;
@@ -91,6 +93,12 @@ typedef struct host_scenario {
     bool sets_checked;
     bool failed;                /* a script error happened: the run stops */
     jbuf_t err, err_detail;     /* the first script error */
+
+    /* the observer (opts->observer), called between events */
+    uint64_t obs_events;        /* events left before the next call */
+    sim_time_t obs_until;       /* call before the first event later than this */
+    host_slo_view_t *obs_slos;  /* views of slos[], rebuilt when nslos changes */
+    size_t obs_nslos;
 } host_scenario_t;
 
 /* From scenario.c, for simapi.c. */
@@ -123,6 +131,8 @@ void host_simload_open(lua_State *L);
 void host_slo_add(host_scenario_t *s, const host_slo_t *t);
 void host_slo_results(host_scenario_t *s, host_run_result_t *res);  /* appends to res->checks */
 void host_loads_json(host_scenario_t *s, jbuf_t *m);                 /* "loads":{...} */
+void host_services_restart(host_scenario_t *s, uint32_t node);       /* after node restarted */
+void host_services_free(host_scenario_t *s);
 
 /* From simapi.c: installs the global `sim` table and `print`. */
 void host_simapi_open(lua_State *L);

@@ -519,6 +519,7 @@ static int sim_restart(lua_State *L)
     if (rt_current_pid(s->w.rt)) return luaL_error(L, "sim.restart: only from scenario code, not from a process");
     sim_world_trace_fault(&s->w, "restart", rt_node_name(s->w.rt, n), NULL);
     sim_world_node_up(&s->w, n);
+    host_services_restart(s, n);
     if (n < s->nboot && s->boot_ref[n] != LUA_NOREF) {
         lua_rawgeti(L, LUA_REGISTRYINDEX, s->boot_ref[n]);
         rt_spawn_lua(s->w.rt, L, n, lua_gettop(L), 0);

@@ -15,6 +15,7 @@
 #include "dur.h"
 #include "runtime/term.h"
 #include "scenario_int.h"
+#include "sim/service.h"
 
 #define ARRIVAL_KEY "_arrival"
 #define KEYS_KEY "_keys"
@@ -682,6 +683,77 @@ static int sim_series(lua_State *L)
     return 0;
 }
 
+/* ---- sim.service ------------------------------------------------------------------------- */
+/* sim.service{name = n, node = nd, work = ms | distribution, reply = value}: a gen_server-
+ * compatible C stub (sim/service.h) registered as name on node; restarted with its node. */
+static int sim_service(lua_State *L)
+{
+    static const char *const opts[] = { "name", "node", "work", "reply", NULL };
+    host_scenario_t *s = host_scenario_of(L);
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_settop(L, 1);
+    host_check_options(L, 1, "sim.service", opts);
+    if (lua_getfield(L, 1, "name") != LUA_TSTRING) return luaL_error(L, "sim.service: name (a string) is required");
+    uint32_t node = lua_getfield(L, 1, "node") != LUA_TNIL ? host_check_node(L, s, 3, "sim.service")
+                                                            : sim_world_default_node(&s->w);
+    load_dist_t work = { 0, 0, 0 };
+    if (lua_getfield(L, 1, "work") != LUA_TNIL) read_dist(L, 4, &work, "work");
+    jbuf_t b;
+    jbuf_init(&b);
+    if (lua_getfield(L, 1, "reply") == LUA_TNIL) {
+        lua_pop(L, 1);
+        lua_pushliteral(L, "ok");
+    }
+    bool has_refs = false;
+    const char *err;
+    if (rt_term_encode(L, 5, &b, &has_refs, &err) != 0 || has_refs) {
+        if (has_refs) rt_term_release(L, (const uint8_t *)b.p, (uint32_t)b.len);
+        jbuf_deinit(&b);
+        return luaL_error(L, "sim.service: the reply must be a plain value (no functions or userdata)");
+    }
+    if (rt_whereis(s->w.rt, node, lua_tostring(L, 2))) {
+        jbuf_deinit(&b);
+        return luaL_error(L, "sim.service: the name '%s' is taken on %s", lua_tostring(L, 2), rt_node_name(s->w.rt, node));
+    }
+    sim_service_t *svc = calloc(1, sizeof *svc);
+    SIM_ASSERT(svc != NULL);
+    svc->name = strdup(lua_tostring(L, 2));
+    svc->node = node;
+    svc->work = work;
+    svc->reply = malloc(b.len);
+    SIM_ASSERT(svc->name && svc->reply);
+    memcpy(svc->reply, b.p, b.len);
+    svc->reply_len = (uint32_t)b.len;
+    jbuf_deinit(&b);
+    char stream[160];
+    snprintf(stream, sizeof stream, "service:%s", svc->name);
+    prng_stream_init(&svc->rng, s->opts->seed, stream);
+    sim_service_t **ns = realloc(s->services, (s->nservices + 1) * sizeof *ns);
+    SIM_ASSERT(ns != NULL);
+    s->services = ns;
+    s->services[s->nservices++] = svc;
+    rt_pid_t pid = sim_service_start(&s->w, svc);
+    lua_pushlightuserdata(L, (void *)(uintptr_t)pid);
+    return 1;
+}
+
+void host_services_restart(host_scenario_t *s, uint32_t node)
+{
+    for (size_t i = 0; i < s->nservices; i++)
+        if (s->services[i]->node == node) sim_service_start(&s->w, s->services[i]);
+}
+
+void host_services_free(host_scenario_t *s)
+{
+    for (size_t i = 0; i < s->nservices; i++) {
+        free(s->services[i]->name);
+        free(s->services[i]->reply);
+        jbuf_deinit(&s->services[i]->buf);
+        free(s->services[i]);
+    }
+    free(s->services);
+}
+
 /* ---- SLOs --------------------------------------------------------------------------------- */
 /* sim.slo{load = "api", p99 = "50ms", error_rate = 0.001, availability = 0.999, throughput = r,
  *         "p99 < 50ms", ...}: thresholds on a load's whole-run summary, judged at the end. */
@@ -834,6 +906,7 @@ void host_simload_open(lua_State *L)
         { "steps", sim_steps }, { "spike", sim_spike }, { "rates_csv", sim_rates_csv },
         { "uniform_key", sim_uniform_key }, { "zipf", sim_zipf }, { "pareto", sim_pareto },
         { "metrics", sim_metrics }, { "watch", sim_watch }, { "series", sim_series }, { "slo", sim_slo },
+        { "service", sim_service },
         { NULL, NULL }
     };
     luaL_setfuncs(L, funcs, 0);

@@ -253,10 +253,7 @@ bool rt_send_as(rt_t *rt, rt_pid_t from, uint64_t dest, const char *name, uint32
         else dest = rt_whereis(rt, name_node, name);
         if (!dest) return false;
     }
-    jbuf_t *b = &rt->scratch;
-    jbuf_reset(b);
-    jbuf_put(b, (const char *)term, len);
-    rt_msg_t *m = rt__msg_new(rt, RT_SIG_MSG, from, dest, b, false);
+    rt_msg_t *m = rt__msg_new_raw(rt, RT_SIG_MSG, from, dest, term, len, false);
     rt->plat.trace_begin(rt->plat.ctx, rt__now(rt), "send");
     rt__trace_pid(rt, "from", from);
     if (rt_id_tag(dest) == RT_ID_NAME) {

@@ -448,13 +448,38 @@ rt_pid_t rt_spawn_c(rt_t *rt, uint32_t node, rt_c_handler_t handle, void *state)
     return p->pid;
 }
 
+rt_pid_t rt_spawn_c_external(rt_t *rt, uint32_t node, rt_c_handler_t handle, void *state)
+{
+    rt_proc_t *p = proc_new(rt, node);
+    p->chandle = handle;
+    p->cstate = state;
+    p->started = true;
+    p->external = true;
+    p->state = RT_P_WAITING;
+    p->wait = RT_W_NONE;
+    rt->plat.trace_begin(rt->plat.ctx, rt__now(rt), "spawn");
+    rt->plat.trace_str(rt->plat.ctx, "node", rt->nodes[node].name, strlen(rt->nodes[node].name));
+    rt__trace_pid(rt, "pid", p->pid);
+    rt->plat.trace_end(rt->plat.ctx);
+    return p->pid;
+}
+
+void rt_c_charge(rt_t *rt, rt_time_t ns)
+{
+    if (rt->current) rt->current->cpu += ns;
+}
+
+int rt_register_name(rt_t *rt, rt_pid_t pid, const char *name)
+{
+    rt_proc_t *p = rt__proc_get(rt, pid);
+    if (!p) return -3;
+    return rt__name_register(rt, p->node, name, p);
+}
+
 void rt_c_send(rt_t *rt, rt_pid_t to, const uint8_t *term, uint32_t len)
 {
-    jbuf_t *b = &rt->scratch;
-    jbuf_reset(b);
-    jbuf_put(b, (const char *)term, len);
     rt_pid_t from = rt->current ? rt->current->pid : 0;
-    rt_msg_t *m = rt__msg_new(rt, RT_SIG_MSG, from, to, b, false);
+    rt_msg_t *m = rt__msg_new_raw(rt, RT_SIG_MSG, from, to, term, len, false);
     rt->plat.trace_begin(rt->plat.ctx, rt__now(rt), "send");
     if (from) rt__trace_pid(rt, "from", from);
     rt__trace_pid(rt, "to", to);
@@ -736,3 +761,49 @@ void rt__proc_exit(rt_t *rt, rt_proc_t *p, rt_msg_t *reason)
     p->state = RT_P_DEAD;
     if (!p->queued) free(p);
 }
+
+/* ---- read-only observation ---------------------------------------------------------------- */
+bool rt_proc_info(const rt_t *rt, rt_pid_t pid, rt_proc_info_t *out)
+{
+    const rt_proc_t *p = rt__proc_get(rt, pid);
+    if (!p) return false;
+    *out = (rt_proc_info_t){
+        .pid = p->pid, .node = p->node, .name = p->name,
+        .status = p->state == RT_P_RUNNING ? RT_STATUS_RUNNING : p->state == RT_P_RUNNABLE ? RT_STATUS_RUNNABLE : RT_STATUS_WAITING,
+        .trap_exit = p->trap_exit, .is_c = p->co == NULL, .mailbox_len = p->mb_len, .mailbox_bytes = p->mb_bytes,
+        .nlinks = p->links.len, .nmonitors = p->mons_out.len, .nmonitored_by = p->mons_in.len,
+        .reductions = p->reductions, .msgs_in = p->msgs_in, .msgs_out = p->msgs_out, .started_at = p->started_at,
+    };
+    return true;
+}
+
+rt_pid_t rt_proc_link_at(const rt_t *rt, rt_pid_t pid, uint32_t i)
+{
+    const rt_proc_t *p = rt__proc_get(rt, pid);
+    return p && i < p->links.len ? ((const rt_pid_t *)p->links.p)[i] : 0;
+}
+
+rt_pid_t rt_proc_monitor_at(const rt_t *rt, rt_pid_t pid, uint32_t i)
+{
+    const rt_proc_t *p = rt__proc_get(rt, pid);
+    return p && i < p->mons_out.len ? ((const rt_mon_t *)p->mons_out.p)[i].pid : 0;
+}
+
+rt_pid_t rt_proc_monitored_by_at(const rt_t *rt, rt_pid_t pid, uint32_t i)
+{
+    const rt_proc_t *p = rt__proc_get(rt, pid);
+    return p && i < p->mons_in.len ? ((const rt_mon_t *)p->mons_in.p)[i].pid : 0;
+}
+
+const uint8_t *rt_mailbox_peek(const rt_t *rt, rt_pid_t pid, uint32_t i, uint32_t *len)
+{
+    const rt_proc_t *p = rt__proc_get(rt, pid);
+    if (!p) return NULL;
+    const rt_msg_t *m = p->mb_head;
+    for (; m && i > 0; i--) m = m->next;
+    if (!m) return NULL;
+    *len = m->len;
+    return m->data;
+}
+
+uint64_t rt_node_mem_limit(const rt_t *rt, uint32_t node) { return node < rt->nnodes ? rt->nodes[node].params.mem_limit : 0; }

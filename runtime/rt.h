@@ -194,6 +194,15 @@ rt_pid_t rt_spawn_lua(rt_t *rt, lua_State *L, uint32_t node, int fn_idx, int nar
  * empty and lives until it is killed. */
 typedef rt_time_t (*rt_c_handler_t)(rt_t *rt, rt_pid_t self, void *state, const uint8_t *msg, uint32_t len);
 rt_pid_t rt_spawn_c(rt_t *rt, uint32_t node, rt_c_handler_t handle, void *state);
+/* A C process that stands for something outside the node's CPUs (a load generator's clients):
+ * its handler runs the moment a message is delivered, without being scheduled on a core, and
+ * the CPU time it returns is ignored. */
+rt_pid_t rt_spawn_c_external(rt_t *rt, uint32_t node, rt_c_handler_t handle, void *state);
+/* Adds CPU time to the running C process's slice (what it sends next leaves after it). */
+void rt_c_charge(rt_t *rt, rt_time_t ns);
+/* Registers pid under name on its node (as otp.register, from outside processes). Returns 0, -1
+ * if the name is taken, -2 if the process has a name, -3 if it is not alive. */
+int rt_register_name(rt_t *rt, rt_pid_t pid, const char *name);
 /* Sends a message (a term) from the running C process, or from outside processes. */
 void rt_c_send(rt_t *rt, rt_pid_t to, const uint8_t *term, uint32_t len);
 
@@ -223,5 +232,32 @@ uint32_t rt_mailbox_len(const rt_t *rt, rt_pid_t pid);
 /* Number of processes alive, in all and on one node. */
 size_t rt_proc_count(const rt_t *rt);
 size_t rt_node_proc_count(const rt_t *rt, uint32_t node);
+
+/* ---- read-only observation (viz/, reports): never changes anything ------------------------ */
+enum { RT_STATUS_WAITING, RT_STATUS_RUNNABLE, RT_STATUS_RUNNING };
+typedef struct rt_proc_info {
+    rt_pid_t pid;
+    uint32_t node;
+    const char *name;          /* registered name, or NULL; borrowed until the process changes it */
+    int status;                /* RT_STATUS_* */
+    bool trap_exit, is_c;      /* is_c: a process implemented in C (rt_spawn_c) */
+    uint32_t mailbox_len;
+    uint64_t mailbox_bytes;
+    uint32_t nlinks, nmonitors, nmonitored_by;
+    uint64_t reductions, msgs_in, msgs_out;
+    rt_time_t started_at;
+} rt_proc_info_t;
+/* Fills *out for a live process; returns false (nothing written) if pid is not alive. */
+bool rt_proc_info(const rt_t *rt, rt_pid_t pid, rt_proc_info_t *out);
+/* The i-th link of pid (link order), the i-th process it monitors, the i-th process monitoring
+ * it; 0 when i is out of range or pid is not alive. */
+rt_pid_t rt_proc_link_at(const rt_t *rt, rt_pid_t pid, uint32_t i);
+rt_pid_t rt_proc_monitor_at(const rt_t *rt, rt_pid_t pid, uint32_t i);
+rt_pid_t rt_proc_monitored_by_at(const rt_t *rt, rt_pid_t pid, uint32_t i);
+/* The i-th message of pid's mailbox (0 = oldest) as a term (term.h) of *len bytes, or NULL.
+ * Walks i messages. Borrowed until the next event. */
+const uint8_t *rt_mailbox_peek(const rt_t *rt, rt_pid_t pid, uint32_t i, uint32_t *len);
+/* The node's memory limit in bytes (0 = unlimited). */
+uint64_t rt_node_mem_limit(const rt_t *rt, uint32_t node);
 
 #endif

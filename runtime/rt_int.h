@@ -59,6 +59,7 @@ struct rt_proc {
     bool exited;             /* the slice ended the process (exit_reason set) */
     bool started;            /* the coroutine has been resumed once */
     bool embryo;             /* remotely spawned, its SPAWN signal not yet arrived */
+    bool external;           /* a C process handled at delivery, off the cores (rt_spawn_c_external) */
     uint16_t monitor_nodes;  /* net_kernel:monitor_nodes(true) subscriptions */
 
     /* mailbox: FIFO of RT_SIG_MSG messages */
@@ -156,6 +157,8 @@ void rt__vec_remove(rt_vec_t *v, size_t elem, uint32_t i);
 rt_pid_t rt__spawn_lua(rt_t *rt, lua_State *L, uint32_t node, int fn_idx, int nargs, bool remote);
 /* signal.c */
 rt_msg_t *rt__msg_new(rt_t *rt, uint8_t kind, rt_pid_t from, uint64_t to, const jbuf_t *term, bool has_refs);
+rt_msg_t *rt__msg_new_raw(rt_t *rt, uint8_t kind, rt_pid_t from, uint64_t to, const uint8_t *data, uint32_t len,
+                          bool has_refs);
 void rt__post(rt_t *rt, rt_msg_t *m);        /* from the current process (or outside) */
 void rt__mailbox_put(rt_t *rt, rt_proc_t *p, rt_msg_t *m);  /* m owned by the mailbox */
 rt_msg_t *rt__exit_message(rt_t *rt, rt_pid_t from, rt_pid_t to, const rt_msg_t *reason);

@@ -20,8 +20,14 @@
 
 rt_msg_t *rt__msg_new(rt_t *rt, uint8_t kind, rt_pid_t from, uint64_t to, const jbuf_t *term, bool has_refs)
 {
-    size_t len = term ? term->len : 0;
     SIM_ASSERT(!term || !term->oom);
+    return rt__msg_new_raw(rt, kind, from, to, term ? (const uint8_t *)term->p : NULL, term ? (uint32_t)term->len : 0,
+                           has_refs);
+}
+
+rt_msg_t *rt__msg_new_raw(rt_t *rt, uint8_t kind, rt_pid_t from, uint64_t to, const uint8_t *data, uint32_t len,
+                          bool has_refs)
+{
     rt_msg_t *m;
     if (len <= SMALL_TERM && rt->pool) {
         m = rt->pool;
@@ -36,8 +42,8 @@ rt_msg_t *rt__msg_new(rt_t *rt, uint8_t kind, rt_pid_t from, uint64_t to, const 
     m->from = from;
     m->to = to;
     m->has_refs = has_refs;
-    m->len = (uint32_t)len;
-    if (len) memcpy(m->data, term->p, len);
+    m->len = len;
+    if (len) memcpy(m->data, data, len);
     return m;
 }
 
@@ -104,6 +110,17 @@ void rt__mb_taken(rt_t *rt, rt_proc_t *p, const rt_msg_t *m)
 /* Appends a message to p's mailbox and wakes p if its receive can take it. */
 void rt__mailbox_put(rt_t *rt, rt_proc_t *p, rt_msg_t *m)
 {
+    if (p->external) { /* handled at delivery, off the cores */
+        rt->plat.trace_begin(rt->plat.ctx, rt__now(rt), "receive");
+        rt__trace_pid(rt, "pid", p->pid);
+        rt__trace_term(rt, "msg", m->data, m->len);
+        rt->plat.trace_end(rt->plat.ctx);
+        p->msgs_in++;
+        p->reductions++;
+        (void)p->chandle(rt, p->pid, p->cstate, m->data, m->len);
+        rt_msg_free(rt, m);
+        return;
+    }
     m->next = NULL;
     m->kind = RT_SIG_MSG;
     *p->mb_tail = m;

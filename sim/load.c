@@ -147,6 +147,8 @@ void load_set_init(load_set_t *s, struct sim_world *w)
     s->w = w;
     s->interval = SIM_TIME_S;
     jbuf_init(&s->csv);
+    jbuf_init(&s->msg_buf);
+    jbuf_init(&s->term_buf);
 }
 
 static void load_free(load_t *l)
@@ -178,6 +180,8 @@ void load_set_deinit(load_set_t *s)
     for (uint32_t i = 0; i < s->nwatch; i++) free(s->watch[i].name);
     free(s->watch);
     jbuf_deinit(&s->csv);
+    jbuf_deinit(&s->msg_buf);
+    jbuf_deinit(&s->term_buf);
     memset(s, 0, sizeof *s);
 }
 
@@ -210,7 +214,7 @@ static bool client_ready(load_set_t *s, load_t *l)
 {
     rt_t *rt = rt_of(s);
     if (!rt_node_is_up(rt, l->node)) return false;
-    if (!l->client || !rt_is_alive(rt, l->client)) l->client = rt_spawn_c(rt, l->node, client_handle, l);
+    if (!l->client || !rt_is_alive(rt, l->client)) l->client = rt_spawn_c_external(rt, l->node, client_handle, l);
     return true;
 }
 
@@ -308,17 +312,17 @@ static void dispatch(load_set_t *s, load_t *l, uint32_t idx)
             return;
         }
     } else {
-        jbuf_t msg, t;
-        jbuf_init(&msg);
+        jbuf_t msg = s->msg_buf, t = s->term_buf; /* reused: no allocation per request */
+        jbuf_reset(&msg);
         int bad = 0;
         if (op->msg) jbuf_put(&msg, (const char *)op->msg, op->msg_len);
         else bad = s->host.build ? s->host.build(s->host.ctx, l, op, q->key, q->seq, &msg) : -1;
         if (bad || msg.oom) {
-            jbuf_deinit(&msg);
+            s->msg_buf = msg;
             finish(s, l, idx, LOAD_ERROR, now);
             return;
         }
-        jbuf_init(&t);
+        jbuf_reset(&t);
         if (op->kind == LOAD_OP_CALL) { /* {from = {pid, ref}, req = msg, tag = "$gen_call"} */
             q->alias = rt_alias_new(rt, l->client);
             SIM_ASSERT(u64map_put(&l->by_alias, q->alias, idx) == 0);
@@ -345,8 +349,8 @@ static void dispatch(load_set_t *s, load_t *l, uint32_t idx)
         SIM_ASSERT(!t.oom);
         bool sent = rt_send_as(rt, l->client, op->target, op->target_name, op->target_node, (const uint8_t *)t.p,
                                (uint32_t)t.len);
-        jbuf_deinit(&msg);
-        jbuf_deinit(&t);
+        s->msg_buf = msg;
+        s->term_buf = t;
         if (!sent) { /* a local name nobody has registered: noproc */
             finish(s, l, idx, LOAD_ERROR, now);
             return;

@@ -141,6 +141,7 @@ typedef struct load_set {
     load_watch_t *watch;
     uint32_t nwatch;
     jbuf_t csv;                /* the time series: time_s,scope,name,metric,value */
+    jbuf_t msg_buf, term_buf;  /* scratch for building requests */
 } load_set_t;
 
 void load_set_init(load_set_t *s, struct sim_world *w);

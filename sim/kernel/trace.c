@@ -29,10 +29,18 @@ static inline uint64_t mix_word(uint64_t h, uint64_t w)
 #error "trace.c hashes little-endian words; add a byte swap for this platform"
 #endif
 
-static inline uint64_t load_le(const unsigned char *p, size_t n)
+static inline uint64_t load_le8(const unsigned char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, 8); /* a fixed size: one load */
+    return w;
+}
+
+/* The last 1..7 bytes, zero-padded (a variable-size memcpy would be a library call). */
+static inline uint64_t load_le_tail(const unsigned char *p, size_t n)
 {
     uint64_t w = 0;
-    memcpy(&w, p, n);
+    for (size_t i = 0; i < n; i++) w |= (uint64_t)p[i] << (8 * i);
     return w;
 }
 
@@ -41,11 +49,11 @@ static inline void mix_bytes(trace_t *t, const void *p, size_t n)
     const unsigned char *u = p;
     uint64_t h = t->hash;
     while (n >= 8) {
-        h = mix_word(h, load_le(u, 8));
+        h = mix_word(h, load_le8(u));
         u += 8;
         n -= 8;
     }
-    if (n) h = mix_word(h, load_le(u, n));
+    if (n) h = mix_word(h, load_le_tail(u, n));
     t->hash = h;
 }
 
@@ -102,6 +110,7 @@ void trace_begin(trace_t *t, sim_time_t time, const char *kind)
     mix_u64(t, t->events);
     mix_u64(t, time);
     mix_str(t, kind, strlen(kind));
+    if (t->obs) t->obs->begin(t->obs->ctx, t->events, time, kind);
     if (!t->f) return;
     jbuf_reset(&t->line);
     jbuf_puts(&t->line, "{\"ev\":");
@@ -110,6 +119,18 @@ void trace_begin(trace_t *t, sim_time_t time, const char *kind)
     jbuf_u64(&t->line, time);
     jbuf_puts(&t->line, ",\"kind\":");
     jbuf_json_str(&t->line, kind, strlen(kind));
+}
+
+static inline void observe(trace_t *t, const char *k, char type, uint64_t u, const void *data, size_t n)
+{
+    trace_field_t f = { .key = k, .type = type, .u = u, .data = data, .n = n };
+    t->obs->field(t->obs->ctx, &f);
+}
+
+void trace_observer_set(trace_t *t, const trace_observer_t *o)
+{
+    SIM_ASSERT(!t->open_event);
+    t->obs = o;
 }
 
 static inline void key(trace_t *t, const char *k, unsigned char type)
@@ -128,6 +149,7 @@ void trace_u64(trace_t *t, const char *k, uint64_t v)
 {
     key(t, k, 'u');
     mix_u64(t, v);
+    if (t->obs) observe(t, k, 'u', v, NULL, 0);
     if (t->f) jbuf_u64(&t->line, v);
 }
 
@@ -135,6 +157,7 @@ void trace_i64(trace_t *t, const char *k, int64_t v)
 {
     key(t, k, 'i');
     mix_u64(t, (uint64_t)v);
+    if (t->obs) observe(t, k, 'i', (uint64_t)v, NULL, 0);
     if (t->f) jbuf_i64(&t->line, v);
 }
 
@@ -143,6 +166,7 @@ void trace_bool(trace_t *t, const char *k, bool v)
     key(t, k, 'b');
     unsigned char b = v;
     mix_u64(t, b);
+    if (t->obs) observe(t, k, 'b', b, NULL, 0);
     if (t->f) jbuf_puts(&t->line, v ? "true" : "false");
 }
 
@@ -150,6 +174,7 @@ void trace_strn(trace_t *t, const char *k, const char *s, size_t n)
 {
     key(t, k, 's');
     mix_str(t, s, n);
+    if (t->obs) observe(t, k, 's', 0, s, n);
     if (t->f) jbuf_json_str(&t->line, s, n);
 }
 
@@ -159,6 +184,7 @@ void trace_json(trace_t *t, const char *k, const char *json, size_t n)
 {
     key(t, k, 'j');
     mix_str(t, json, n);
+    if (t->obs) observe(t, k, 'j', 0, json, n);
     if (t->f) jbuf_put(&t->line, json, n);
 }
 
@@ -166,6 +192,7 @@ void trace_blob(trace_t *t, const char *k, const void *data, size_t n, trace_ren
 {
     key(t, k, 'B');
     mix_str(t, data, n);
+    if (t->obs) observe(t, k, 'B', 0, data, n);
     if (t->f) render(rctx, data, n, &t->line);
 }
 
@@ -175,6 +202,7 @@ void trace_end(trace_t *t)
     t->open_event = false;
     unsigned char end = 0xff;
     mix_u64(t, end);
+    if (t->obs) t->obs->end(t->obs->ctx);
     if (!t->f) return;
     jbuf_puts(&t->line, "}\n");
     if (t->line.oom || fwrite(t->line.p, 1, t->line.len, t->f) != t->line.len) t->write_error = true;
@@ -195,6 +223,7 @@ static void release(trace_t *t)
     jbuf_deinit(&t->line);
     t->path = t->tmp_path = NULL;
     t->f = NULL;
+    t->obs = NULL;
 }
 
 int trace_commit(trace_t *t)

@@ -20,6 +20,26 @@
 #include "base/jbuf.h"
 #include "simtime.h"
 
+/* An optional read-only observer (a live view, a recorder of its own): it is told every event as
+ * it is recorded — begin, each field, end — and must not call back into the trace or change
+ * anything the simulation reads. It sees exactly what the hash covers; blob values arrive as
+ * their canonical bytes (an id is 8 bytes, little-endian). Recording without one costs a branch
+ * per call. */
+typedef struct trace_field {
+    const char *key;
+    char type;            /* 'u' u64, 'i' i64, 'b' bool, 's' string, 'j' JSON text, 'B' bytes */
+    uint64_t u;           /* u, i (as two's complement), b */
+    const void *data;     /* s, j, B: not NUL-terminated; valid during the call only */
+    size_t n;
+} trace_field_t;
+
+typedef struct trace_observer {
+    void *ctx;
+    void (*begin)(void *ctx, uint64_t ev, sim_time_t time, const char *kind);
+    void (*field)(void *ctx, const trace_field_t *f);
+    void (*end)(void *ctx);
+} trace_observer_t;
+
 typedef struct trace {
     uint64_t hash;      /* rolling hash state */
     uint64_t events;    /* events recorded so far; the current one while open */
@@ -28,6 +48,7 @@ typedef struct trace {
     jbuf_t line;        /* the JSON line being built */
     bool open_event;    /* between trace_begin and trace_end */
     bool write_error;
+    const trace_observer_t *obs;   /* borrowed; NULL when nobody watches */
 } trace_t;
 
 /* Starts a trace. path NULL records the hash only. Returns 0, or -1 with errno set when the
@@ -51,6 +72,10 @@ void trace_json(trace_t *t, const char *key, const char *json, size_t n);
 typedef void (*trace_render_fn)(void *rctx, const void *data, size_t n, jbuf_t *out);
 void trace_blob(trace_t *t, const char *key, const void *data, size_t n, trace_render_fn render, void *rctx);
 void trace_end(trace_t *t);
+
+/* Installs (or with NULL removes) the observer; it is borrowed until removed or the trace is
+ * released. Install it between events. */
+void trace_observer_set(trace_t *t, const trace_observer_t *o);
 
 /* The trace-hash: the rolling hash passed through a final avalanche. */
 uint64_t trace_hash(const trace_t *t);
