@@ -17,6 +17,8 @@ VERSION := 0.1.0
 LUA_CFLAGS = $(shell pkg-config --cflags lua5.4 2>/dev/null)
 LUA_LIBS   = $(shell pkg-config --libs lua5.4 2>/dev/null || echo -llua5.4)
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm -lpthread)
+# The report tests decode a Chromium screenshot (tests/report/test_report.c).
+PNG_LIBS   = $(shell pkg-config --libs libpng 2>/dev/null || echo -lpng16)
 
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror
 CFLAGS  += -std=c11 $(OPT) -g $(WARN) -D_GNU_SOURCE -DOTPSIM_VERSION='"$(VERSION)"' -I. $(LUA_CFLAGS) -MMD -MP
@@ -85,7 +87,7 @@ $(BUILD)/tests/check_main.o: $(BUILD)/tests/suites.inc
 $(BUILD)/tests/check_main.o: CFLAGS += -I$(BUILD)/tests
 
 $(BUILD)/tests/run_tests: $(TEST_OBJ) $(BUILD)/lib.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(PNG_LIBS) $(LDLIBS)
 
 $(BUILD)/bench/%: bench/%.c $(BUILD)/lib.a
 	@mkdir -p $(dir $@)

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "dur.h"
+#include "report.h"
 #include "scenario.h"
 #include "base/jbuf.h"
 
@@ -27,6 +28,7 @@ static const char usage_main[] =
     "\n"
     "commands:\n"
     "  run SCENARIO     run a scenario script; pass/fail, metrics, trace\n"
+    "  report SCENARIO  sweep a scenario's parameters over seeds: a capacity report\n"
     "  help [COMMAND]   show help for a command\n"
     "\n"
     "options:\n"
@@ -477,6 +479,10 @@ static int cmd_help(int argc, char **argv)
         fputs(usage_run, stdout);
         return 0;
     }
+    if (strcmp(argv[0], "report") == 0) {
+        fputs(host_report_usage, stdout);
+        return 0;
+    }
     if (strcmp(argv[0], "help") == 0) {
         fputs("usage: otpsim help [COMMAND]\n\nShows the help of COMMAND, or the overview.\n", stdout);
         return 0;
@@ -500,6 +506,7 @@ int host_cli_main(int argc, char **argv)
     }
     if (strcmp(cmd, "help") == 0) return cmd_help(argc - 2, argv + 2);
     if (strcmp(cmd, "run") == 0) return cmd_run(argc - 2, argv + 2, prog);
+    if (strcmp(cmd, "report") == 0) return host_report_main(argc - 2, argv + 2, prog);
     if (cmd[0] == '-') return usage_error(NULL, "unknown option '%s'", cmd);
     return usage_error(NULL, "unknown command '%s'", cmd);
 }

@@ -7,7 +7,7 @@ set -eu
 what=${1:-build}
 pkgs="gcc make pkg-config liblua5.4-dev"
 case "$what" in
-  test)  pkgs="$pkgs check libsubunit-dev" ;;
+  test)  pkgs="$pkgs check libsubunit-dev libpng-dev gnuplot-nox parallel chromium" ;;  # report tests: plots, shards, the HTML in a browser
   bench) pkgs="$pkgs check libsubunit-dev" ;;
 esac
 missing=""
