@@ -452,7 +452,11 @@ static void fill_result(host_scenario_t *s, host_run_result_t *res)
         snprintf(nm, sizeof nm, "%s@%s", wt->name, rt_node_name(s->w.rt, wt->node));
         if (i) jbuf_putc(&m, ',');
         jbuf_json_str(&m, nm, strlen(nm));
-        jbuf_printf(&m, ":{\"mailbox_max\":%u}", wt->mailbox_max);
+        rt_proc_info_t pi;
+        rt_pid_t wpid = rt_whereis(s->w.rt, wt->node, wt->name);
+        double busy = wpid && rt_proc_info(s->w.rt, wpid, &pi) ? (double)pi.cpu_ns / 1e6 : 0;
+        jbuf_printf(&m, ":{\"mailbox_max\":%u,\"busy_ms\":%.6f,\"utilization\":%.6f}", wt->mailbox_max, busy,
+                    now ? busy * 1e6 / (double)now : 0.0);
     }
     jbuf_puts(&m, "}}");
     res->metrics_json = xstrdup(jbuf_cstr(&m));

@@ -581,6 +581,7 @@ bool rt_proc_run(rt_t *rt, rt_proc_t *p, rt_time_t now, rt_time_t *cpu)
         return false;
     }
     *cpu = run_slice(rt, p, now);
+    p->cpu_total += *cpu;
     return true;
 }
 
@@ -772,7 +773,7 @@ bool rt_proc_info(const rt_t *rt, rt_pid_t pid, rt_proc_info_t *out)
         .status = p->state == RT_P_RUNNING ? RT_STATUS_RUNNING : p->state == RT_P_RUNNABLE ? RT_STATUS_RUNNABLE : RT_STATUS_WAITING,
         .trap_exit = p->trap_exit, .is_c = p->co == NULL, .mailbox_len = p->mb_len, .mailbox_bytes = p->mb_bytes,
         .nlinks = p->links.len, .nmonitors = p->mons_out.len, .nmonitored_by = p->mons_in.len,
-        .reductions = p->reductions, .msgs_in = p->msgs_in, .msgs_out = p->msgs_out, .started_at = p->started_at,
+        .reductions = p->reductions, .msgs_in = p->msgs_in, .msgs_out = p->msgs_out, .started_at = p->started_at, .cpu_ns = p->cpu_total,
     };
     return true;
 }

@@ -246,6 +246,7 @@ typedef struct rt_proc_info {
     uint32_t nlinks, nmonitors, nmonitored_by;
     uint64_t reductions, msgs_in, msgs_out;
     rt_time_t started_at;
+    rt_time_t cpu_ns;          /* CPU time its slices used */
 } rt_proc_info_t;
 /* Fills *out for a live process; returns false (nothing written) if pid is not alive. */
 bool rt_proc_info(const rt_t *rt, rt_pid_t pid, rt_proc_info_t *out);

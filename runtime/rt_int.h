@@ -90,6 +90,7 @@ struct rt_proc {
     rt_msg_t *pending_exit;       /* exit signal reason that arrived while RUNNING (owned) */
 
     uint64_t reductions, msgs_in, msgs_out;
+    rt_time_t cpu_total;          /* CPU time used by all its slices */
     rt_time_t started_at;
 
     rt_proc_t *node_prev, *node_next;  /* the node's processes, in spawn order */

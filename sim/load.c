@@ -128,6 +128,28 @@ static void hist_json(jbuf_t *out, const hdr_t *h)
     jbuf_putc(out, '}');
 }
 
+/* The percentile spectrum in HdrHistogram's manner: 5 ticks per half distance to 100 %, up to the
+ * percentile where one sample remains: [[percentile, ms], ...]. */
+static void spectrum_json(jbuf_t *out, const hdr_t *h)
+{
+    jbuf_putc(out, '[');
+    if (h->total) {
+        bool first = true;
+        double p = 0;
+        for (int level = 0; level < 40; level++) {
+            double lo = 100.0 * (1.0 - ldexp(1.0, -level)), hi = 100.0 * (1.0 - ldexp(1.0, -level - 1));
+            for (int k = 0; k < 5; k++) {
+                p = lo + (hi - lo) * k / 5.0;
+                jbuf_printf(out, "%s[%.6f,%.6f]", first ? "" : ",", p, (double)hdr_value_at_percentile(h, p) / 1e6);
+                first = false;
+            }
+            if (ldexp(1.0, level + 1) > (double)h->total) break; /* past one sample */
+        }
+        jbuf_printf(out, ",[100,%.6f]", (double)h->max / 1e6);
+    }
+    jbuf_putc(out, ']');
+}
+
 void load_stats_json(const load_stats_t *st, sim_time_t active, jbuf_t *out)
 {
     double secs = (double)active / 1e9;
@@ -137,7 +159,11 @@ void load_stats_json(const load_stats_t *st, sim_time_t active, jbuf_t *out)
     hist_json(out, &st->response);
     jbuf_puts(out, ",\"service\":");
     hist_json(out, &st->service);
-    jbuf_putc(out, '}');
+    jbuf_puts(out, ",\"spectrum\":{\"response\":");
+    spectrum_json(out, &st->response);
+    jbuf_puts(out, ",\"service\":");
+    spectrum_json(out, &st->service);
+    jbuf_puts(out, "}}");
 }
 
 /* ---- the set ------------------------------------------------------------------------------ */
