@@ -14,7 +14,9 @@
 -- request queues at its own gen_server first, so it can wait for that gen_server while a core is
 -- idle. With procs >> cores that is rare, and the mean response time approaches Erlang C's.
 -- The result line (parsed by bench_load) gives the measured mean response time and Erlang C's.
--- --set servers=false kind=cast measures the load generator and the network alone.
+-- --set servers=false kind=cast measures the load generator and the network alone. By default the
+-- servers are sim.service stubs (C, gen_server's protocol): the C fast path on both sides, the
+-- issue's benchmark; --set server=lua runs the same model with Lua gen_servers.
 local RATE = sim.param("rate", 10000)         -- requests per second
 local CORES = sim.param("cores", 4)           -- c, per server node
 local PROCS = sim.param("procs", 16)          -- gen_servers per server node
@@ -22,6 +24,7 @@ local RHO = sim.param("rho", 0.8)             -- utilization of each server node
 local DURATION_S = sim.param("duration_s", 3600)
 local KIND = sim.param("kind", "call")        -- "call" or "cast"
 local SERVERS = sim.param("servers", true)    -- false: no gen_servers, casts to a name nobody has
+local SERVER = sim.param("server", "c")       -- "c": sim.service stubs (the C fast path both ways); "lua": Lua gen_servers
 assert(KIND == "call" or KIND == "cast", "kind must be call or cast")
 assert(SERVERS or KIND == "cast", "servers=false needs kind=cast")
 
@@ -41,7 +44,13 @@ for _, n in ipairs{"s1", "s2"} do
   for i = 1, PROCS do
     -- servers=false: the generator and the network alone (each cast is built, sent, carried to
     -- the server node and dropped there: no process has the name)
-    local target = SERVERS and otp.gen_server.start(server, nil, {node = n}) or {"nobody", n}
+    local target = {"nobody", n}
+    if SERVERS and SERVER == "c" then
+      sim.service{name = "svc" .. i, node = n, work = service}
+      target = {"svc" .. i, n}
+    elseif SERVERS then
+      target = otp.gen_server.start(server, nil, {node = n})
+    end
     ops[#ops + 1] = {name = n .. "." .. i, target = target, [KIND] = "req"}
   end
 end
