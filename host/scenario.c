@@ -263,6 +263,8 @@ int host_scenario_advance(host_scenario_t *s, sim_time_t end)
         if (!evq_pop(&s->w.q, &ev)) break;
         if (observed) s->obs_events--;
         ev.fn(ev.ctx, ev.arg);
+        /* collect between events too: short processes may never reach an instruction hook */
+        if (host_alloc_gc_due(&s->alloc)) host_det_collect(s->L, &s->alloc);
         if (s->props_each) host_props_after_event(s);
         if (s->alloc.limit_hit && !s->failed) {
             if (!s->dying) memory_limit_hit(s);

@@ -577,10 +577,32 @@ void load_lua_started(load_set_t *s, load_t *l, uint32_t req, uint32_t gen, sim_
     if (q->state == REQ_INFLIGHT && q->gen == gen) q->sent = at;
 }
 
+/* A Lua request's process returns at the start of its slice in event time; the request ends
+ * when that slice's CPU time has passed: at `at`, from an event if that is later than now. The
+ * event's argument is (load, slot, low 24 bits of the slot's generation); the outcome waits in the
+ * slot. */
+static void ev_lua_done(void *ctx, uint64_t arg)
+{
+    load_set_t *s = ctx;
+    load_t *l = s->loads[arg >> 48];
+    uint32_t req = (uint32_t)(arg >> 24) & 0xffffff;
+    load_req_t *q = &l->reqs[req];
+    if (q->state == REQ_INFLIGHT && (q->gen & 0xffffff) == (uint32_t)(arg & 0xffffff))
+        finish(s, l, req, q->outcome, now_of(s));
+}
+
 void load_lua_done(load_set_t *s, load_t *l, uint32_t req, uint32_t gen, int outcome, sim_time_t at)
 {
     load_req_t *q = &l->reqs[req];
-    if (q->state == REQ_INFLIGHT && q->gen == gen) finish(s, l, req, outcome, at);
+    if (q->state != REQ_INFLIGHT || q->gen != gen) return;
+    if (at <= now_of(s)) {
+        finish(s, l, req, outcome, at);
+        return;
+    }
+    SIM_ASSERT(l->index < 0xffff && req < 0xffffff);
+    q->outcome = (uint8_t)outcome;
+    uint64_t arg = (uint64_t)l->index << 48 | (uint64_t)req << 24 | (gen & 0xffffff);
+    SIM_ASSERT(evq_push(&s->w->q, at, ev_lua_done, s, arg) != 0);
 }
 
 /* ---- time series ------------------------------------------------------------------------------ */

@@ -77,6 +77,7 @@ typedef struct load_req {
     uint32_t op, user;         /* user: 1-based in a closed loop */
     uint32_t gen;              /* bumped when the slot is reused */
     uint8_t state;             /* free, waiting for a client, in flight */
+    uint8_t outcome;           /* a Lua request's, until its slice's CPU time has passed */
 } load_req_t;
 
 typedef struct load_ring { uint64_t *v; uint32_t head, len, cap; } load_ring_t;
