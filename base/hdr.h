@@ -1,8 +1,10 @@
 /* hdr.h — a latency histogram in the manner of HdrHistogram (Gil Tene; HdrHistogram_c's layout).
  *
  * Values are non-negative integers (otpsim records nanoseconds) tracked from `lowest` to
- * `highest` with `sig` significant decimal digits: every recorded value lands in a bucket whose
- * width is at most 10^-sig of the value, so memory is fixed (independent of the number of
+ * `highest` with `sig` significant decimal digits: every recorded value above the bottom range
+ * lands in a bucket whose width is at most 10^-sig of the value (the bottom range, up to about
+ * 2048 x the largest power of two <= lowest, has the fixed resolution of that power of two: 512 ns
+ * below 1.05 ms for otpsim's latencies), so memory is fixed (independent of the number of
  * samples) and recording is O(1) without allocation. Histograms with the same configuration
  * merge by adding counts.
  *
