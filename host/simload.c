@@ -372,10 +372,66 @@ static void read_op(lua_State *L, host_scenario_t *s, int idx, load_op_t *op, ui
     lua_pop(L, 1);
 }
 
+static uint32_t op_index(lua_State *L, const load_t *l, const char *name)
+{
+    for (uint32_t i = 0; i < l->nops; i++)
+        if (strcmp(l->ops[i].name, name) == 0) return i;
+    luaL_error(L, "sim.load: a session step names '%s', which is not one of the load's ops", name);
+    return 0;
+}
+
+/* sessions = {{name = n, weight = w, steps = {"op", {op = "op", think = d}, ...}}, ...} */
+static void read_sessions(lua_State *L, int idx, load_t *l)
+{
+    if (!l->closed) luaL_error(L, "sim.load: sessions belong to a closed loop (users = N, think = ...)");
+    if (!lua_istable(L, idx) || lua_rawlen(L, idx) == 0) luaL_error(L, "sim.load: sessions must be a list of sessions");
+    uint32_t n = (uint32_t)lua_rawlen(L, idx);
+    l->sessions = calloc(n, sizeof *l->sessions);
+    SIM_ASSERT(l->sessions != NULL);
+    l->nsessions = n;
+    for (uint32_t i = 0; i < n; i++) {
+        load_session_t *ss = &l->sessions[i];
+        lua_rawgeti(L, idx, i + 1);
+        int t = lua_gettop(L);
+        if (!lua_istable(L, t)) luaL_error(L, "sim.load: session %d is not a table", (int)i + 1);
+        static const char *const sopts[] = { "name", "weight", "steps", NULL };
+        host_check_options(L, t, "sim.load (a session)", sopts);
+        lua_getfield(L, t, "name");
+        char def[32];
+        snprintf(def, sizeof def, "session%u", i + 1);
+        ss->name = strdup(lua_isstring(L, -1) ? lua_tostring(L, -1) : def);
+        lua_getfield(L, t, "weight");
+        ss->weight = lua_isnil(L, -1) ? 1.0 : lua_tonumber(L, -1);
+        if (!(ss->weight > 0)) luaL_error(L, "sim.load: session %d: weight must be > 0", (int)i + 1);
+        if (lua_getfield(L, t, "steps") != LUA_TTABLE || lua_rawlen(L, -1) == 0)
+            luaL_error(L, "sim.load: session %d needs steps = {\"op\", {op = \"op\", think = d}, ...}", (int)i + 1);
+        int st = lua_gettop(L);
+        ss->nsteps = (uint32_t)lua_rawlen(L, st);
+        ss->op = calloc(ss->nsteps, sizeof *ss->op);
+        ss->think = calloc(ss->nsteps, sizeof *ss->think);
+        SIM_ASSERT(ss->op && ss->think);
+        for (uint32_t k = 0; k < ss->nsteps; k++) {
+            lua_rawgeti(L, st, k + 1);
+            if (lua_type(L, -1) == LUA_TSTRING) {
+                ss->op[k] = op_index(L, l, lua_tostring(L, -1));
+            } else if (lua_istable(L, -1)) {
+                int sp = lua_gettop(L);
+                if (lua_getfield(L, sp, "op") != LUA_TSTRING) luaL_error(L, "sim.load: a session step needs op = (an op's name)");
+                ss->op[k] = op_index(L, l, lua_tostring(L, -1));
+                if (lua_getfield(L, sp, "think") != LUA_TNIL) read_dist(L, lua_gettop(L), &ss->think[k], "step think time");
+            } else {
+                luaL_error(L, "sim.load: a session step is an op's name or {op = name, think = d}");
+            }
+            lua_settop(L, st);
+        }
+        lua_settop(L, idx);
+    }
+}
+
 static int sim_load(lua_State *L)
 {
     static const char *const opts[] = { "name", "node", "arrival", "users", "think", "from", "to", "timeout",
-                                        "concurrency", "target", "call", "cast", "send", "request", "ops", "key", NULL };
+                                        "concurrency", "target", "call", "cast", "send", "request", "ops", "key", "sessions", NULL };
     host_scenario_t *s = host_scenario_of(L);
     luaL_checktype(L, 1, LUA_TTABLE);
     lua_settop(L, 1);
@@ -472,6 +528,8 @@ static int sim_load(lua_State *L)
         l->ops[0].host_ref = LUA_NOREF;
         read_op(L, s, 1, &l->ops[0], l->node, def_target);
     }
+    lua_settop(L, 2);
+    if (lua_getfield(L, 1, "sessions") != LUA_TNIL) read_sessions(L, 3, l);
     *anchor = NULL;
     if (load_add(&s->w.loads, l) != 0) return luaL_error(L, "out of memory");
     if (l->to == SIM_TIME_MAX) s->unbounded_loads++;

@@ -189,6 +189,14 @@ static void load_free(load_t *l)
     }
     free(l->ops);
     free(l->keys.cdf);
+    for (uint32_t i = 0; i < l->nsessions; i++) {
+        free(l->sessions[i].name);
+        free(l->sessions[i].op);
+        free(l->sessions[i].think);
+    }
+    free(l->sessions);
+    free(l->user_session);
+    free(l->user_step);
     free(l->reqs);
     free(l->free_slots.v);
     free(l->backlog.v);
@@ -392,7 +400,7 @@ static void dispatch(load_set_t *s, load_t *l, uint32_t idx)
     }
 }
 
-static void user_next(load_set_t *s, load_t *l, uint32_t user, sim_time_t at);
+static void user_next(load_set_t *s, load_t *l, uint32_t user, sim_time_t at, bool started);
 
 /* Request idx ended (reply, error or timeout) at `at`. */
 static void finish(load_set_t *s, load_t *l, uint32_t idx, int outcome, sim_time_t at)
@@ -415,7 +423,7 @@ static void finish(load_set_t *s, load_t *l, uint32_t idx, int outcome, sim_time
     uint32_t user = q->user;
     slot_free(l, idx);
     if (user) {
-        user_next(s, l, user, at);
+        user_next(s, l, user, at, false);
         return;
     }
     while (l->backlog.len && (!l->concurrency || l->inflight < l->concurrency)) {
@@ -424,13 +432,30 @@ static void finish(load_set_t *s, load_t *l, uint32_t idx, int outcome, sim_time
     }
 }
 
+/* The operation of a user's next request: the next step of its session, or a weighted draw. */
+static uint32_t user_op(load_t *l, uint32_t user)
+{
+    if (!user || !l->nsessions) return pick_op(l);
+    uint32_t u = user - 1;
+    if (l->user_step[u] == 0) { /* a new session */
+        double x = prng_double(&l->rng) * l->session_weight;
+        uint32_t k = 0;
+        for (; k + 1 < l->nsessions; k++) {
+            x -= l->sessions[k].weight;
+            if (x < 0) break;
+        }
+        l->user_session[u] = k;
+    }
+    return l->sessions[l->user_session[u]].op[l->user_step[u]];
+}
+
 static uint32_t new_request(load_t *l, sim_time_t intended, uint32_t user)
 {
     uint32_t idx = slot_new(l);
     load_req_t *q = &l->reqs[idx];
     q->intended = intended;
     q->sent = intended;
-    q->op = pick_op(l);
+    q->op = user_op(l, user);
     q->key = load_key_draw(&l->keys, &l->rng);
     q->user = user;
     q->state = REQ_WAITING;
@@ -522,9 +547,18 @@ static void ev_user(void *ctx, uint64_t arg)
     dispatch(s, l, new_request(l, now_of(s), user));
 }
 
-static void user_next(load_set_t *s, load_t *l, uint32_t user, sim_time_t at)
+/* A user's next request after `at`: after its first think time (started), or after the request
+ * it just finished. */
+static void user_next(load_set_t *s, load_t *l, uint32_t user, sim_time_t at, bool started)
 {
-    sim_time_t next = at + load_dist_sample(&l->think, &l->rng);
+    const load_dist_t *think = &l->think;
+    if (l->nsessions && !started) { /* after a step: its own pause, or the end of the session */
+        uint32_t u = user - 1;
+        const load_session_t *ss = &l->sessions[l->user_session[u]];
+        if (l->user_step[u] + 1 < ss->nsteps) think = &ss->think[l->user_step[u]++];
+        else l->user_step[u] = 0;
+    }
+    sim_time_t next = at + load_dist_sample(think, &l->rng);
     if (next >= l->to) return;
     if (next < now_of(s)) next = now_of(s);
     SIM_ASSERT(evq_push(&s->w->q, next, ev_user, s, (uint64_t)l->index << 32 | user) != 0);
@@ -535,7 +569,7 @@ static void ev_start(void *ctx, uint64_t li)
     load_set_t *s = ctx;
     load_t *l = s->loads[li];
     if (l->closed) { /* each user starts after a first think time */
-        for (uint32_t u = 1; u <= l->users; u++) user_next(s, l, u, now_of(s));
+        for (uint32_t u = 1; u <= l->users; u++) user_next(s, l, u, now_of(s), true);
     } else { /* a load added after its `from` starts its schedule now, skipping the past */
         if (now_of(s) > l->from) l->arrival_pos = (double)(now_of(s) - l->from) / 1e9;
         schedule_arrival(s, l);
@@ -557,6 +591,13 @@ int load_add(load_set_t *s, load_t *l)
     u64map_init(&l->by_alias);
     stats_init(&l->total, true);
     l->total_weight = 0;
+    l->session_weight = 0;
+    for (uint32_t i = 0; i < l->nsessions; i++) l->session_weight += l->sessions[i].weight;
+    if (l->nsessions) {
+        l->user_session = calloc(l->users, sizeof *l->user_session);
+        l->user_step = calloc(l->users, sizeof *l->user_step);
+        SIM_ASSERT(l->user_session && l->user_step);
+    }
     for (uint32_t i = 0; i < l->nops; i++) {
         stats_init(&l->ops[i].stats, false);
         l->total_weight += l->ops[i].weight;

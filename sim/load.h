@@ -68,6 +68,16 @@ typedef struct load_op {
     load_stats_t stats;
 } load_op_t;
 
+/* A closed loop's session (Tsung's): a fixed sequence of operations, each followed by its own
+ * think time; a user picks a session by weight, runs its steps, thinks, and picks again. */
+typedef struct load_session {
+    char *name;
+    double weight;
+    uint32_t nsteps;
+    uint32_t *op;              /* the step's operation (index into ops) */
+    load_dist_t *think;        /* the pause after the step (the last step's: the load's think) */
+} load_session_t;
+
 typedef struct load_req {
     sim_time_t intended, sent;
     uint64_t key;
@@ -100,6 +110,10 @@ typedef struct load {
     double total_weight;
     load_keys_t keys;
     prng_t rng;
+    load_session_t *sessions;  /* closed loop: sessions instead of one op per request (may be NULL) */
+    uint32_t nsessions;
+    double session_weight;
+    uint32_t *user_session, *user_step;  /* per user (1-based users: index user - 1) */
 
     rt_pid_t client;           /* the C process that receives replies */
     load_req_t *reqs;
