@@ -496,6 +496,7 @@ static void run_metrics(rp_model_t *m, rp_run_t *r)
         const char *P = procs->keys[i];
         add_name(&m->procs, &m->nprocs, P);
         run_set(m, r, "process", P, "mailbox_max", "", -1, rj_num(rj_get(procs->items[i], "mailbox_max"), NAN));
+        run_set(m, r, "process", P, "utilization", "", -1, rj_num(rj_get(procs->items[i], "utilization"), NAN));
         double mx, mean = series_mean(&r->series, rp_series_key(&r->series, "process", P, "mailbox"), &mx);
         run_set(m, r, "process", P, "mailbox_mean", "", -1, mean);
     }
@@ -805,6 +806,17 @@ static void group_bottleneck(rp_model_t *m, rp_group_t *g)
             proc = m->procs[i];
         }
     }
+    /* a watched process busy most of the time: one process runs on one core at a time */
+    const char *busy_proc = NULL;
+    double pu = 0;
+    for (size_t i = 0; i < m->nprocs; i++) {
+        const rp_stat_t *st = rp_point_stat(m, pt, "process", m->procs[i], "utilization");
+        if (st && st->n && st->mean > pu) {
+            pu = st->mean;
+            busy_proc = m->procs[i];
+        }
+    }
+    if (pu < 0.85) busy_proc = NULL;
     char x[600], u[32];
     rp_fmt(x, sizeof x, m->points[pt].x);
     const char *param = m->plan->load_param;
@@ -812,7 +824,12 @@ static void group_bottleneck(rp_model_t *m, rp_group_t *g)
         param = "point";
         snprintf(x, sizeof x, "%zu (%s)", pt + 1, m->points[pt].label);
     }
-    if (best && bu >= 0.85) {
+    if (busy_proc && !(best && bu >= 0.85)) {
+        snprintf(u, sizeof u, "%.0f%%", pu * 100);
+        jbuf_printf(&b, "At %s=%s the process %s is %s busy while the busiest node (%s) is %.0f%% busy: that one "
+                    "process is the bottleneck (one process runs on one core at a time).",
+                    param, x, busy_proc, u, best ? best : "-", bu * 100);
+    } else if (best && bu >= 0.85) {
         snprintf(u, sizeof u, "%.0f%%", bu * 100);
         jbuf_printf(&b, "At %s=%s node %s is %s busy: its CPU is the bottleneck.", param, x, best, u);
         if (proc) jbuf_printf(&b, " The mailbox of %s grows to %.0f messages at the highest load.", proc,

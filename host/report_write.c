@@ -421,6 +421,11 @@ static void write_util_queues(writer_t *w)
             csv_str(&q, m->nodes[n]);
             jbuf_puts(&q, " run_queue_max,ci95");
         }
+        for (size_t k = 0; k < m->nprocs; k++) { /* watched processes' CPU, after the nodes' */
+            jbuf_puts(&u, ",");
+            csv_str(&u, m->procs[k]);
+            jbuf_puts(&u, ",ci95");
+        }
         for (size_t k = 0; k < m->nprocs; k++) {
             jbuf_puts(&q, ",");
             csv_str(&q, m->procs[k]);
@@ -439,6 +444,7 @@ static void write_util_queues(writer_t *w)
                 csv_stat(&q, pst(w, pt, "node", m->nodes[n], "run_queue_mean"));
                 csv_stat(&q, pst(w, pt, "node", m->nodes[n], "run_queue_max"));
             }
+            for (size_t k = 0; k < m->nprocs; k++) csv_stat(&u, pst(w, pt, "process", m->procs[k], "utilization"));
             for (size_t k = 0; k < m->nprocs; k++) {
                 csv_stat(&q, pst(w, pt, "process", m->procs[k], "mailbox_max"));
                 csv_stat(&q, pst(w, pt, "process", m->procs[k], "mailbox_mean"));
@@ -475,13 +481,13 @@ static bool in_group(const writer_t *w, size_t g, const char *scope, const char 
 static void plot_util_queues(writer_t *w)
 {
     const rp_model_t *m = w->m;
-    size_t label_col_u = 2 + 2 * m->nnodes + 2, label_col_q = 2 + 4 * m->nnodes + 4 * m->nprocs + 2;
+    size_t label_col_u = 2 + 2 * m->nnodes + 2 * m->nprocs + 2, label_col_q = 2 + 4 * m->nnodes + 4 * m->nprocs + 2;
     for (size_t g = 0; g < plot_groups(w); g++) {
         char name[64], title[512], cap[1024];
         jbuf_t b;
         jbuf_init(&b);
         snprintf(name, sizeof name, "utilization-%zu", g + 1);
-        gp_begin(&b, name, "CPU utilisation per node vs offered load", 900, 480);
+        gp_begin(&b, name, "CPU utilisation per node (and watched process, dashed) vs offered load", 900, 480);
         gp_xaxis(w, &b);
         jbuf_puts(&b, "  set ylabel 'CPU utilisation (%)'\n  set yrange [0:105]\n  set key outside right top\n");
         gp_markers(w, &b, true, false);
@@ -494,6 +500,15 @@ static void plot_util_queues(writer_t *w)
             jbuf_printf(&b, "%s'../data/%s.csv' using 1:($%zu*100):($%zu*100)%s with yerrorlines lw 2 pt 7 ps 0.5 lc %zu title ",
                         k++ ? ", \\\n       " : "", name, 2 + 2 * n, 3 + 2 * n, xt, n + 1);
             gq(&b, m->nodes[n]);
+        }
+        for (size_t p = 0; p < m->nprocs; p++) { /* watched processes, dashed */
+            if (!in_group(w, g, "process", m->procs[p], "utilization")) continue;
+            char xt[32] = "";
+            if (!w->p->load_param) snprintf(xt, sizeof xt, ":xtic(%zu)", label_col_u);
+            jbuf_printf(&b, "%s'../data/%s.csv' using 1:($%zu*100):($%zu*100)%s with yerrorlines lw 2 dt 2 pt 6 ps 0.5 lc %zu title ",
+                        k++ ? ", \\\n       " : "", name, 2 + 2 * m->nnodes + 2 * p, 3 + 2 * m->nnodes + 2 * p, xt,
+                        m->nnodes + p + 1);
+            gq(&b, m->procs[p]);
         }
         if (k == 0) jbuf_puts(&b, "[0:1][0:1] -1 title 'no node was busy'");
         jbuf_putc(&b, '\n');
