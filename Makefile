@@ -17,23 +17,27 @@ VERSION := 0.1.0
 LUA_CFLAGS = $(shell pkg-config --cflags lua5.4 2>/dev/null)
 LUA_LIBS   = $(shell pkg-config --libs lua5.4 2>/dev/null || echo -llua5.4)
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm -lpthread)
+# viz/: the live view (SDL2, SDL2_ttf) and its PNG frames (zlib)
+VIZ_CFLAGS = $(shell pkg-config --cflags sdl2 SDL2_ttf zlib 2>/dev/null || echo -I/usr/include/SDL2 -D_REENTRANT)
+VIZ_LIBS   = $(shell pkg-config --libs sdl2 SDL2_ttf zlib 2>/dev/null || echo -lSDL2_ttf -lSDL2 -lz)
 # The report tests decode a Chromium screenshot (tests/report/test_report.c).
 PNG_LIBS   = $(shell pkg-config --libs libpng 2>/dev/null || echo -lpng16)
 
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror
-CFLAGS  += -std=c11 $(OPT) -g $(WARN) -D_GNU_SOURCE -DOTPSIM_VERSION='"$(VERSION)"' -I. $(LUA_CFLAGS) -MMD -MP
+CFLAGS  += -std=c11 $(OPT) -g $(WARN) -D_GNU_SOURCE -DOTPSIM_VERSION='"$(VERSION)"' -I. $(LUA_CFLAGS) $(VIZ_CFLAGS) -MMD -MP
 ifeq ($(SAN),1)
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDFLAGS += -fsanitize=address,undefined
 endif
-LDLIBS  += $(LUA_LIBS) -lm
+LDLIBS  += $(LUA_LIBS) $(VIZ_LIBS) -lm
 
 BASE_SRC    := $(wildcard base/*.c)
 KERNEL_SRC  := $(wildcard sim/kernel/*.c)
 RUNTIME_SRC := $(wildcard runtime/*.c)
 SIM_SRC     := $(wildcard sim/*.c)
 HOST_SRC    := $(filter-out host/main.c,$(wildcard host/*.c))
-LIB_SRC     := $(BASE_SRC) $(KERNEL_SRC) $(RUNTIME_SRC) $(SIM_SRC) $(HOST_SRC)
+VIZ_SRC     := $(wildcard viz/*.c)
+LIB_SRC     := $(BASE_SRC) $(KERNEL_SRC) $(RUNTIME_SRC) $(SIM_SRC) $(VIZ_SRC) $(HOST_SRC)
 HOST_LUA_SRC := host/lua/nemesis.lua
 LUA_LIBS_SRC := runtime/lua/gen.lua runtime/lua/gen_server.lua runtime/lua/sys.lua \
                 runtime/lua/supervisor.lua runtime/lua/gen_statem.lua runtime/lua/gen_event.lua \
@@ -100,8 +104,9 @@ test: deps-test $(BIN)/otpsim $(BUILD)/tests/run_tests $(BENCH_BIN) lint
 	@for b in $(BENCH_BIN); do $$b --quick > /dev/null || { echo "benchmark $$b --quick failed"; exit 1; }; done
 	OTPSIM_BIN=$(BIN)/otpsim $(BUILD)/tests/run_tests
 
+# mk/lsan.supp: leaks inside system libraries (libdbus, opened by SDL for the live view).
 asan:
-	$(MAKE) BUILD=build/asan BIN=build/asan/bin SAN=1 OPT=-O1 test
+	LSAN_OPTIONS=suppressions=$(CURDIR)/mk/lsan.supp $(MAKE) BUILD=build/asan BIN=build/asan/bin SAN=1 OPT=-O1 test
 
 bench: deps-test $(BIN)/otpsim $(BENCH_BIN)
 	@bench/run.sh $(BUILD)/bench $(BIN)/otpsim

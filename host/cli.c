@@ -15,8 +15,14 @@
 
 #include "dur.h"
 #include "report.h"
+#include "diff.h"
+#include "determinism.h"
+#include "runobs.h"
+#include "sweep.h"
+#include "shrink.h"
 #include "scenario.h"
 #include "base/jbuf.h"
+#include "viz/viz.h"
 
 #define DEFAULT_MAX_INSTRUCTIONS UINT64_C(1000000000)
 #define DEFAULT_MAX_MEMORY ((size_t)4 << 30)
@@ -29,6 +35,9 @@ static const char usage_main[] =
     "commands:\n"
     "  run SCENARIO     run a scenario script; pass/fail, metrics, trace\n"
     "  report SCENARIO  sweep a scenario's parameters over seeds: a capacity report\n"
+    "  diff A B         the first divergent event of two traces (docs/reproducing.md)\n"
+    "  sweep SCENARIO   run a scenario over many seeds in parallel; list the failing seeds\n"
+    "  shrink SCENARIO  minimise the fault schedule of a failing run (--seed N)\n"
     "  help [COMMAND]   show help for a command\n"
     "\n"
     "options:\n"
@@ -56,6 +65,16 @@ static const char usage_run[] =
     "  --max-instructions N   Lua instructions allowed per top-level chunk, callback or check\n"
     "                         (default 1000000000; 0 = unlimited)\n"
     "  --max-memory SIZE      Lua heap limit, e.g. 512MB, 4GB (default 4GB; 0 = unlimited)\n"
+    "  --viz                  watch the run live in a window (docs/viz.md; h shows the keys)\n"
+    "  --viz-record DIR       write PNG frames of the view to DIR, without a display\n"
+    "  --viz-every T          virtual time between recorded frames (default 100ms)\n"
+    "  --until T              stop before the first event later than virtual time T (e.g. 2.5s)\n"
+    "                         and print the state there; the checks are not judged (exit 0)\n"
+    "  --until-event N        stop once trace event N has been recorded; print the state\n"
+    "  --perfetto FILE        write the trace as Chrome trace-event JSON (Perfetto,\n"
+    "                         chrome://tracing; docs/reproducing.md)\n"
+    "  --check-determinism    run twice as separate processes and compare the traces event by\n"
+    "                         event; exit 3 and the first divergent event if they differ\n"
     "  -h, --help             show this help\n"
     "\n"
     "Standard output ends with 'seed: N' and 'trace-hash: H'; a failing run also prints\n"
@@ -274,6 +293,25 @@ static int write_junit(const char *path, const char *scenario, uint64_t seed, co
     return rc;
 }
 
+/* ---- --viz: the live view observes the run (viz/viz.h, docs/viz.md) ------------------------ */
+
+static void viz_obs_sync(viz_t *v, const host_observation_t *o)
+{
+    for (size_t i = viz_slo_count(v); i < o->nslos; i++)
+        viz_slo_add(v, o->slos[i].load, o->slos[i].metric, o->slos[i].op, o->slos[i].value);
+}
+static void viz_obs_attach(void *ctx, struct sim_world *w) { viz_attach(ctx, w); }
+static void viz_obs_between(void *ctx, const host_observation_t *o, uint64_t *events, sim_time_t *until)
+{
+    viz_obs_sync(ctx, o);
+    viz_between(ctx, o->next_time, o->run_end, events, until);
+}
+static void viz_obs_detach(void *ctx, const host_observation_t *o)
+{
+    viz_obs_sync(ctx, o);
+    viz_detach(ctx, o->exit_code);
+}
+
 /* ---- run ------------------------------------------------------------------------------------ */
 
 static int cmd_run(int argc, char **argv, const char *prog)
@@ -282,6 +320,16 @@ static int cmd_run(int argc, char **argv, const char *prog)
     uint64_t seed = 1, max_instr = DEFAULT_MAX_INSTRUCTIONS;
     size_t max_mem = DEFAULT_MAX_MEMORY;
     bool quiet = false, seed_random = false, instr_given = false, mem_given = false;
+    bool check_det = false, test_perturb = false, test_extra_draw = false;
+    sim_time_t until_time = SIM_TIME_MAX;
+    const char *perfetto = NULL;
+    uint64_t until_event = 0;
+    host_runobs_t runobs;
+    bool runobs_on = false;
+    bool viz_live = false;
+    const char *viz_dir = NULL;
+    sim_time_t viz_every = 0;
+    viz_t *viz = NULL;
     host_set_t *sets = calloc((size_t)argc + 1, sizeof *sets);
     size_t nsets = 0;
     int rc = 2;
@@ -370,6 +418,38 @@ static int cmd_run(int argc, char **argv, const char *prog)
                 goto out;
             }
             mem_given = true;
+        } else if (strcmp(a, "--viz") == 0) {
+            viz_live = true;
+        } else if (strcmp(a, "--viz-record") == 0) {
+            NEED_VALUE();
+            viz_dir = val;
+        } else if (strcmp(a, "--viz-every") == 0) {
+            NEED_VALUE();
+            if (host_dur_parse(val, strlen(val), &viz_every) != 0 || viz_every == 0) {
+                usage_error("run", "--viz-every takes a positive duration such as 100ms or 1s (got '%s')", val);
+                goto out;
+            }
+        } else if (strcmp(a, "--until") == 0) {
+            NEED_VALUE();
+            if (host_dur_parse(val, strlen(val), &until_time) != 0) {
+                usage_error("run", "--until takes a virtual time such as 2s or 150ms (got '%s')", val);
+                goto out;
+            }
+        } else if (strcmp(a, "--perfetto") == 0) {
+            NEED_VALUE();
+            perfetto = val;
+        } else if (strcmp(a, "--until-event") == 0) {
+            NEED_VALUE();
+            if (parse_u64(val, &until_event) != 0 || until_event == 0) {
+                usage_error("run", "--until-event takes an event number, 1 or more (got '%s')", val);
+                goto out;
+            }
+        } else if (strcmp(a, "--check-determinism") == 0) {
+            check_det = true;
+        } else if (strcmp(a, "--test-perturb-second-run") == 0) { /* test only (docs/reproducing.md) */
+            test_perturb = true;
+        } else if (strcmp(a, "--test-extra-draw") == 0) { /* test only (docs/reproducing.md) */
+            test_extra_draw = true;
         } else if (a[0] == '-' && a[1] != 0) {
             usage_error("run", "unknown option '%s'", argv[i]);
             goto out;
@@ -396,12 +476,50 @@ static int cmd_run(int argc, char **argv, const char *prog)
         printf("seed drawn: %" PRIu64 "\n", seed);
     }
 
+    if (check_det) {
+        if (trace || json || metrics || junit || viz_live || viz_dir || perfetto) {
+            usage_error("run", "%s", "--check-determinism writes no --trace, --json, --metrics, --junit or --viz output; "
+                                     "run without it for those");
+            goto out;
+        }
+        host_det_opts_t d = { .path = path, .seed = seed, .sets = sets, .nsets = nsets, .instr_given = instr_given,
+                              .mem_given = mem_given, .quiet = quiet, .max_instructions = max_instr,
+                              .max_memory = max_mem, .perturb_second = test_perturb };
+        rc = host_check_determinism(&d);
+        goto out;
+    }
     char *lib = find_lib_dir();
     host_run_opts_t o = {
         .path = path, .seed = seed, .sets = sets, .nsets = nsets, .trace_path = trace,
         .lib_dir = lib, .quiet = quiet, .max_instructions = max_instr, .max_memory = max_mem,
         .out = stdout,
     };
+    host_observer_t viz_obs;
+    if (viz_live || viz_dir) {
+        const char *hold = getenv("OTPSIM_VIZ_HOLD");
+        const char *base = strrchr(path, '/');
+        viz_opts_t vo = { .live = viz_live, .record_dir = viz_dir, .record_every = viz_every,
+                          .title = base ? base + 1 : path, .seed = seed, .hold = !(hold && strcmp(hold, "0") == 0) };
+        char err[512];
+        viz = viz_create(&vo, err, sizeof err);
+        if (!viz) {
+            fprintf(stderr, "otpsim: run: %s\n", err);
+            free(lib);
+            goto out;
+        }
+        viz_obs = (host_observer_t){ viz, viz_obs_attach, viz_obs_between, viz_obs_detach };
+        o.observer = &viz_obs;
+    }
+    if (test_extra_draw && !o.observer) o.observer = &host_test_extra_draw_observer;
+    /* the run observer only when something needs it: it sees every trace field */
+    if (until_time != SIM_TIME_MAX || until_event || perfetto || o.observer) {
+        o.observer = host_runobs_init(&runobs, o.observer, until_time, until_event, seed, stdout);
+        runobs_on = true;
+    }
+    if (perfetto) {
+        runobs.perfetto = host_perfetto_new();
+        runobs.perfetto_path = perfetto;
+    }
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     double t0 = wall_seconds();
@@ -409,6 +527,15 @@ static int cmd_run(int argc, char **argv, const char *prog)
     host_scenario_run(&o, &r);
     double wall = wall_seconds() - t0;
     free(lib);
+    if (viz) {
+        char err[512];
+        if (viz_status(viz, err, sizeof err) != 0) {
+            fprintf(stderr, "otpsim: run: --viz-record: %s\n", err);
+            if (r.exit_code == 0) r.exit_code = 2;
+        }
+        viz_destroy(viz);
+        viz = NULL;
+    }
 
     if (r.error) {
         fflush(stdout);
@@ -419,8 +546,11 @@ static int cmd_run(int argc, char **argv, const char *prog)
         size_t failed = 0;
         printf("checks:\n");
         for (size_t i = 0; i < r.nchecks; i++) {
-            printf("  %-5s %s%s%s\n", r.checks[i].ok ? "ok" : "FAIL", r.checks[i].name,
-                   r.checks[i].detail[0] ? ": " : "", r.checks[i].detail);
+            uint64_t fev = r.checks[i].ok ? 0 : r.checks[i].event;
+            char evs[48] = "";
+            if (fev && !strstr(r.checks[i].detail, "(event ")) snprintf(evs, sizeof evs, " (event %" PRIu64 ")", fev);
+            printf("  %-5s %s%s%s%s\n", r.checks[i].ok ? "ok" : "FAIL", r.checks[i].name,
+                   r.checks[i].detail[0] ? ": " : "", r.checks[i].detail, evs);
             failed += !r.checks[i].ok;
         }
         printf("result: %s (%zu of %zu checks failed)\n", failed ? "FAIL" : "pass", failed, r.nchecks);
@@ -436,6 +566,7 @@ static int cmd_run(int argc, char **argv, const char *prog)
         if (write_atomic(metrics, csv, strlen(csv)) != 0 && r.exit_code == 0) r.exit_code = 2;
     }
     if (junit && write_junit(junit, path, seed, &r, wall) != 0 && r.exit_code == 0) r.exit_code = 2;
+    if (perfetto && host_perfetto_write(runobs.perfetto, perfetto) != 0 && r.exit_code == 0) r.exit_code = 2;
     if (r.exit_code != 0) {
         jbuf_t b;
         jbuf_init(&b);
@@ -454,14 +585,24 @@ static int cmd_run(int argc, char **argv, const char *prog)
         }
         if (instr_given) jbuf_printf(&b, " --max-instructions %" PRIu64, max_instr);
         if (mem_given) jbuf_printf(&b, " --max-memory %zu", max_mem);
+        uint64_t first_fail = 0;
+        for (size_t i = 0; i < r.nchecks; i++) {
+            uint64_t fev = r.checks[i].ok ? 0 : r.checks[i].event;
+            if (fev && (!first_fail || fev < first_fail)) first_fail = fev;
+        }
+        /* before reproduce:, which stays just before seed: */
+        if (first_fail) printf("watch it: %s --until-event %" PRIu64 " --viz\n", jbuf_cstr(&b), first_fail);
         printf("reproduce: %s\n", jbuf_cstr(&b));
         jbuf_deinit(&b);
     }
     printf("seed: %" PRIu64 "\n", seed);
     printf("trace-hash: %016" PRIx64 "\n", r.trace_hash);
+    if (until_time != SIM_TIME_MAX || until_event)
+        printf("note: the run ended before --until%s was reached\n", until_event ? "-event" : "");
     rc = r.exit_code;
     host_run_result_free(&r);
 out:
+    if (runobs_on) host_runobs_deinit(&runobs);
     for (size_t i = 0; i < nsets; i++) free((char *)sets[i].name);
     free(sets);
     return rc;
@@ -481,6 +622,18 @@ static int cmd_help(int argc, char **argv)
     }
     if (strcmp(argv[0], "report") == 0) {
         fputs(host_report_usage, stdout);
+        return 0;
+    }
+    if (strcmp(argv[0], "diff") == 0) {
+        fputs(host_diff_usage, stdout);
+        return 0;
+    }
+    if (strcmp(argv[0], "sweep") == 0) {
+        fputs(host_sweep_usage, stdout);
+        return 0;
+    }
+    if (strcmp(argv[0], "shrink") == 0) {
+        fputs(host_shrink_usage, stdout);
         return 0;
     }
     if (strcmp(argv[0], "help") == 0) {
@@ -507,6 +660,9 @@ int host_cli_main(int argc, char **argv)
     if (strcmp(cmd, "help") == 0) return cmd_help(argc - 2, argv + 2);
     if (strcmp(cmd, "run") == 0) return cmd_run(argc - 2, argv + 2, prog);
     if (strcmp(cmd, "report") == 0) return host_report_main(argc - 2, argv + 2, prog);
+    if (strcmp(cmd, "diff") == 0) return host_diff_main(argc - 2, argv + 2);
+    if (strcmp(cmd, "sweep") == 0) return host_sweep_main(argc - 2, argv + 2, prog);
+    if (strcmp(cmd, "shrink") == 0) return host_shrink_main(argc - 2, argv + 2, prog);
     if (cmd[0] == '-') return usage_error(NULL, "unknown option '%s'", cmd);
     return usage_error(NULL, "unknown command '%s'", cmd);
 }

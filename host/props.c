@@ -76,6 +76,7 @@ static void fail(host_scenario_t *s, host_prop_t *p, const char *what, const cha
     jbuf_deinit(&b);
     p->state = PROP_FAILED;
     trace_prop(s, p, "failed");
+    p->fail_event = trace_events(&s->w.tr);
 }
 
 static void check_one(host_scenario_t *s, host_prop_t *p)
@@ -260,6 +261,7 @@ void host_props_results(host_scenario_t *s, host_run_result_t *res)
         host_check_result_t *c = &res->checks[res->nchecks++];
         c->name = xstrdup(p->name);
         c->ok = p->state != PROP_FAILED;
+        c->event = p->fail_event;
         if (p->detail) {
             c->detail = xstrdup(p->detail);
         } else {

@@ -99,11 +99,16 @@ typedef struct rp_runner_opts {
     int progress;                   /* RP_PROGRESS_* */
     bool force;                     /* rerun runs whose results exist */
 } rp_runner_opts_t;
+/* For `otpsim sweep` (host/sweep.c), before rp_runner_run; the report never calls it: start no
+ * more runs once one exits non-zero, and prefix progress lines with `label` (NULL: "report"). */
+void rp_runner_sweep_mode(bool stop_on_fail, const char *label);
 enum { RP_PROGRESS_AUTO, RP_PROGRESS_BAR, RP_PROGRESS_LINES, RP_PROGRESS_NONE };
 
 typedef struct rp_runner_result {
     size_t planned, done, failed, skipped, interrupted;
     bool was_interrupted;           /* SIGINT/SIGTERM stopped the sweep */
+    size_t check_failed;            /* runs that exited 1 (counted in done) */
+    size_t not_started;             /* --stop-on-fail: runs left out after a failure */
 } rp_runner_result_t;
 /* Runs this shard's runs of the plan; never exits the process. Returns 0, or -1 if it could not
  * start at all (message printed). */

@@ -230,6 +230,16 @@ static void fmt_dur(char *b, size_t n, double s)
     else snprintf(b, n, "%ld:%02ld", t / 60, t % 60);
 }
 
+static const char *progress_label = "report";
+static const char *sweep_label;
+static bool sweep_stop_on_fail;
+
+void rp_runner_sweep_mode(bool stop_on_fail, const char *label)
+{
+    sweep_stop_on_fail = stop_on_fail;
+    sweep_label = label;
+}
+
 static void progress_bar(progress_t *pg)
 {
     if (pg->mode != RP_PROGRESS_BAR) return;
@@ -243,7 +253,7 @@ static void progress_bar(progress_t *pg)
     fmt_dur(e, sizeof e, el);
     if (pg->finished) fmt_dur(eta, sizeof eta, el / (double)pg->finished * (double)(pg->total - pg->finished));
     else snprintf(eta, sizeof eta, "?");
-    fprintf(stderr, "\r\033[Kreport [%s] %zu/%zu runs", bar, pg->finished, pg->total);
+    fprintf(stderr, "\r\033[K%s [%s] %zu/%zu runs", progress_label, bar, pg->finished, pg->total);
     if (pg->failed) fprintf(stderr, ", %zu failed", pg->failed);
     fprintf(stderr, "  %s elapsed, %s left", e, eta);
     fflush(stderr);
@@ -260,7 +270,7 @@ static void progress_done(progress_t *pg, const rp_plan_t *p, const rp_runner_op
         if (failed) {
             char id[64];
             rp_run_id(p, r, id, sizeof id);
-            fprintf(stderr, "\r\033[Kreport: run %s failed (%s %d), see %s/runs/%s.log\n", id,
+            fprintf(stderr, "\r\033[K%s: run %s failed (%s %d), see %s/runs/%s.log\n", progress_label, id,
                     code >= 128 ? "signal" : "exit", code >= 128 ? code - 128 : code, o->dir, id);
         }
         progress_bar(pg);
@@ -273,7 +283,7 @@ static void progress_done(progress_t *pg, const rp_plan_t *p, const rp_runner_op
     for (size_t k = 0; k < p->nsweeps; k++)
         jbuf_printf(&b, " %s=%s", p->sweeps[k].name, rp_plan_value(p, r / p->nseeds, k));
     const char *what = code == 0 ? "pass" : code == 1 ? "a check failed" : code >= 128 ? "killed" : "ERROR";
-    fprintf(stderr, "report: [%zu/%zu] %s%s: %s%s (%.2fs)\n", pg->finished, pg->total, id, jbuf_cstr(&b), what,
+    fprintf(stderr, "%s: [%zu/%zu] %s%s: %s%s (%.2fs)\n", progress_label, pg->finished, pg->total, id, jbuf_cstr(&b), what,
             failed ? ", see the .log" : "", secs);
     jbuf_deinit(&b);
 }
@@ -296,6 +306,7 @@ static bool already_done(const rp_runner_opts_t *o, const char *id)
 int rp_runner_run(const rp_plan_t *p, const rp_runner_opts_t *o, rp_runner_result_t *res)
 {
     memset(res, 0, sizeof *res);
+    progress_label = sweep_label ? sweep_label : "report";
     char *runs = rp_join(o->dir, "runs");
     int rc = rp_mkdirs(runs);
     free(runs);
@@ -332,7 +343,8 @@ int rp_runner_run(const rp_plan_t *p, const rp_runner_opts_t *o, rp_runner_resul
 
     size_t next = 0, running = 0;
     for (;;) {
-        while (!stop_signal && running < jobs && next < ntodo) {
+        while (!stop_signal && !(sweep_stop_on_fail && (res->check_failed || res->failed)) && running < jobs &&
+               next < ntodo) {
             size_t r = todo[next++];
             pid_t pid = fork();
             if (pid == 0) {
@@ -387,6 +399,7 @@ int rp_runner_run(const rp_plan_t *p, const rp_runner_opts_t *o, rp_runner_resul
         free(status);
         if (failed) res->failed++;
         else if (!interrupted) res->done++;
+        if (code == 1 && !interrupted) res->check_failed++;
         if (!interrupted) progress_done(&pg, p, o, r, code, failed, wall_now() - slots[j].t0);
         slots[j].pid = 0;
         running--;
@@ -394,6 +407,7 @@ int rp_runner_run(const rp_plan_t *p, const rp_runner_opts_t *o, rp_runner_resul
     if (pg.mode == RP_PROGRESS_BAR && pg.drawn) fputc('\n', stderr);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
+    if (!stop_signal && next < ntodo) res->not_started = ntodo - next; /* --stop-on-fail */
     if (stop_signal) {
         res->was_interrupted = true;
         res->interrupted += ntodo - next;

@@ -63,7 +63,8 @@ typedef struct host_run_opts {
     const host_observer_t *observer;  /* NULL: none (--viz installs one; borrowed) */
 } host_run_opts_t;
 
-typedef struct host_check_result { char *name; bool ok; char *detail; } host_check_result_t;
+/* event: the trace event that judged it (a check's, an SLO's, a property's failure), 0 if none */
+typedef struct host_check_result { char *name; bool ok; char *detail; uint64_t event; } host_check_result_t;
 typedef struct host_param_result { char *name; char *json; } host_param_result_t;
 
 typedef struct host_run_result {

@@ -27,6 +27,7 @@ typedef struct host_prop {   /* sim.always / sim.eventually (props.c) */
     evq_id_t start_ev, mark_ev;   /* eventually: evaluations at the start and the deadline */
     sim_time_t mark_at;
     uint64_t evaluations;
+    uint64_t fail_event;    /* the trace event of its failure */
     char *detail;           /* set when it failed or held */
 } host_prop_t;
 

@@ -929,6 +929,7 @@ void host_slo_results(host_scenario_t *s, host_run_result_t *res)
         trace_bool(&s->w.tr, "ok", c->ok);
         trace_str(&s->w.tr, "detail", c->detail);
         trace_end(&s->w.tr);
+        c->event = trace_events(&s->w.tr);
     }
 }
 

@@ -94,6 +94,8 @@ static net_pair_t *pair_find(const net_t *n, uint32_t a, uint32_t b)
     return n->pairs[(size_t)lo * n->cap + hi];
 }
 
+const net_pair_t *net_pair_peek(const net_t *n, uint32_t a, uint32_t b) { return pair_find(n, a, b); }
+
 static int end_of(const net_pair_t *p, uint32_t node) { return node == p->lo ? 0 : 1; }
 static uint32_t node_of_end(const net_pair_t *p, int e) { return e == 0 ? p->lo : p->hi; }
 static const net_link_cfg_t *cfg_of(const net_t *n, const net_pair_t *p) { return p->has_cfg ? &p->cfg : &n->cfg.link; }

@@ -133,6 +133,8 @@ int net_state(net_t *n, uint32_t from, uint32_t to);
 /* True when only healthy, idle connections remain: nothing is blocked or paused and no tick
  * was missed, so the ticks alone cannot change anything (an unbounded run may end). */
 bool net_quiescent(const net_t *n);
+/* The pair of nodes a and b (a != b) if it was ever used, else NULL. Read only (viz/). */
+const net_pair_t *net_pair_peek(const net_t *n, uint32_t a, uint32_t b);
 /* Bytes queued on from's outgoing channels (distribution buffers). */
 uint64_t net_queued_bytes(net_t *n, uint32_t from);
 

@@ -3,6 +3,12 @@
 -- Every action goes through the sim.* fault functions, so each one is a "fault" trace event.
 -- At `to` everything heals (partitions, degradations, slow nodes, clock drift; crashed nodes
 -- restart) and the liveness phase begins: sim.eventually counts from there.
+--
+-- The schedule is recorded as data: the returned handle's `schedule` lists every fault the
+-- nemesis injected as {at = ms, kind = ..., stop = ms (when it was undone, if it lasts), and
+-- the fault's arguments}, filled in as the run goes (complete at `to`). Recording draws nothing.
+-- `sim.nemesis{schedule = LIST, to = ...}` replays an explicit schedule instead of drawing one
+-- (`otpsim shrink` uses this, docs/reproducing.md).
 local sim = ...
 
 local KINDS = {"crash", "partition", "partition_oneway", "disconnect", "degrade", "slow", "pause",
@@ -12,7 +18,7 @@ local KNOWN = {}
 for _, k in ipairs(KINDS) do KNOWN[k] = true end
 
 local OPTIONS = {faults = true, rate = true, from = true, to = true, nodes = true, swarm = true,
-                 duration = true, max_down = true, kill = true}
+                 duration = true, max_down = true, kill = true, schedule = true}
 
 -- a duration option as milliseconds: a number, a string ("5s") or a distribution
 local function ms_of(v, what)
@@ -40,9 +46,10 @@ function sim.nemesis(o)
   for k in pairs(o) do
     if not OPTIONS[k] then
       error("sim.nemesis: unknown option '" .. tostring(k) ..
-            "' (options: faults, rate, from, to, nodes, swarm, duration, max_down, kill)", 2)
+            "' (options: faults, rate, from, to, nodes, swarm, duration, max_down, kill, schedule)", 2)
     end
   end
+  if o.schedule ~= nil then return sim._nemesis_replay(o) end
   local r = sim._random("nemesis")
   local from = o.from and sim._ms(o.from, "from") or sim.now()
   if o.to == nil then error("sim.nemesis: 'to' (when the faults stop) is required", 2) end
@@ -108,6 +115,9 @@ function sim.nemesis(o)
     return math.min(now + d, to)
   end
 
+  local schedule = {}
+  local function rec(t) schedule[#schedule + 1] = t; return t end
+
   local act = {}
   function act.crash(now)
     local live = live_nodes()
@@ -116,7 +126,9 @@ function sim.nemesis(o)
     down[n] = true
     ndown = ndown + 1
     sim.crash(n)
-    sim.at(ends(now), function()
+    local e = ends(now)
+    rec{at = now, kind = "crash", node = n, stop = e}
+    sim.at(e, function()
       down[n] = nil
       ndown = ndown - 1
       if not sim.node_stats(n).up then sim.restart(n) end
@@ -130,6 +142,7 @@ function sim.nemesis(o)
     down[n] = true
     ndown = ndown + 1
     sim.pause(n, e - now)
+    rec{at = now, kind = "pause", node = n, stop = e}
     sim.at(e, function() down[n] = nil; ndown = ndown - 1 end)
   end
   function act.partition(now)
@@ -140,46 +153,61 @@ function sim.nemesis(o)
     for i, n in ipairs(t) do if i <= cut then a[#a + 1] = n else b[#b + 1] = n end end
     net_busy = true
     sim.partition(a, b)
-    sim.at(ends(now), function() net_busy = false; sim.heal() end)
+    local e = ends(now)
+    rec{at = now, kind = "partition", a = a, b = b, stop = e}
+    sim.at(e, function() net_busy = false; sim.heal() end)
   end
   function act.partition_oneway(now)
     if net_busy then return end
     local t = shuffled(r, nodes)
     net_busy = true
     sim.partition_oneway(t[1], t[2])
-    sim.at(ends(now), function() net_busy = false; sim.heal() end)
+    local e = ends(now)
+    rec{at = now, kind = "partition_oneway", x = t[1], y = t[2], stop = e}
+    sim.at(e, function() net_busy = false; sim.heal() end)
   end
   function act.degrade(now)
     if net_busy then return end
     local t = shuffled(r, nodes)
     net_busy = true
-    sim.degrade(t[1], t[2], {latency = duration() / 10, loss_ppm = r(100000)})
-    sim.at(ends(now), function() net_busy = false; sim.heal() end)
+    local lat, loss = duration() / 10, r(100000)
+    sim.degrade(t[1], t[2], {latency = lat, loss_ppm = loss})
+    local e = ends(now)
+    rec{at = now, kind = "degrade", x = t[1], y = t[2], latency = lat, loss_ppm = loss, stop = e}
+    sim.at(e, function() net_busy = false; sim.heal() end)
   end
-  function act.disconnect()
+  function act.disconnect(now)
     local t = shuffled(r, nodes)
     sim.disconnect(t[1], t[2])
+    rec{at = now, kind = "disconnect", x = t[1], y = t[2]}
   end
   function act.slow(now)
     local n = nodes[r(#nodes)]
     if slowed[n] then return end
     slowed[n] = true
-    sim.slow(n, 1 + r(9))
-    sim.at(ends(now), function() slowed[n] = nil; sim.slow(n, 1) end)
+    local f = 1 + r(9)
+    sim.slow(n, f)
+    local e = ends(now)
+    rec{at = now, kind = "slow", node = n, factor = f, stop = e}
+    sim.at(e, function() slowed[n] = nil; sim.slow(n, 1) end)
   end
   function act.clock_drift(now)
     local n = nodes[r(#nodes)]
     if drifted[n] then return end
     drifted[n] = true
-    sim.clock_drift(n, (r(2) == 1 and -1 or 1) * r(200000))
-    sim.at(ends(now), function() drifted[n] = nil; sim.clock_drift(n, 0) end)
+    local ppm = (r(2) == 1 and -1 or 1) * r(200000)
+    sim.clock_drift(n, ppm)
+    local e = ends(now)
+    rec{at = now, kind = "clock_drift", node = n, ppm = ppm, stop = e}
+    sim.at(e, function() drifted[n] = nil; sim.clock_drift(n, 0) end)
   end
-  function act.kill()
+  function act.kill(now)
     if #kill_names == 0 then return end
     local live = live_nodes()
     local n = live[r(#live)]
     local name = kill_names[r(#kill_names)]
     sim.kill({name, n}, "kill")
+    rec{at = now, kind = "kill", name = name, node = n}
   end
 
   local function next_time(t)
@@ -203,5 +231,56 @@ function sim.nemesis(o)
     sim._fault_note("nemesis_end", "healed; liveness phase begins")
   end)
   sim._faults_end(to)
-  return {kinds = enabled, weights = weights}
+  return {kinds = enabled, weights = weights, schedule = schedule, from = from, to = to, nodes = nodes}
+end
+
+-- Applies one recorded fault; returns the function that undoes it at `stop` (or nil).
+local APPLY = {
+  crash = function(f)
+    if not sim.node_stats(f.node).up then return nil end
+    sim.crash(f.node)
+    return function() if not sim.node_stats(f.node).up then sim.restart(f.node) end end
+  end,
+  pause = function(f) sim.pause(f.node, math.max(1, f.stop - f.at)) end,
+  partition = function(f) sim.partition(f.a, f.b); return function() sim.heal() end end,
+  partition_oneway = function(f) sim.partition_oneway(f.x, f.y); return function() sim.heal() end end,
+  degrade = function(f)
+    sim.degrade(f.x, f.y, {latency = f.latency, loss_ppm = f.loss_ppm})
+    return function() sim.heal() end
+  end,
+  disconnect = function(f) sim.disconnect(f.x, f.y) end,
+  slow = function(f) sim.slow(f.node, f.factor); return function() sim.slow(f.node, 1) end end,
+  clock_drift = function(f) sim.clock_drift(f.node, f.ppm); return function() sim.clock_drift(f.node, 0) end end,
+  kill = function(f) sim.kill({f.name, f.node}, "kill") end,
+}
+
+-- sim.nemesis{schedule = {...}, to = ..., nodes = ...}: the explicit schedule, no random draws.
+function sim._nemesis_replay(o)
+  if type(o.schedule) ~= "table" then error("sim.nemesis: schedule must be a list of faults", 3) end
+  if o.to == nil then error("sim.nemesis: 'to' (when the faults stop) is required", 3) end
+  local to = sim._ms(o.to, "to")
+  local nodes = o.nodes or sim._nodes()
+  for i, f in ipairs(o.schedule) do
+    if type(f) ~= "table" or not APPLY[f.kind] or type(f.at) ~= "number" then
+      error("sim.nemesis: schedule entry " .. i .. " is not a recorded fault", 3)
+    end
+  end
+  sim._fault_note("nemesis", string.format("explicit schedule of %d faults to %gms", #o.schedule, to))
+  for _, f in ipairs(o.schedule) do
+    sim.at(f.at, function()
+      local undo = APPLY[f.kind](f)
+      if undo and f.stop then sim.at(math.max(f.stop, sim.now()), undo) end
+    end)
+  end
+  sim.at(to, function()
+    sim.heal()
+    for _, n in ipairs(nodes) do
+      sim.slow(n, 1)
+      sim.clock_drift(n, 0)
+      if not sim.node_stats(n).up then sim.restart(n) end
+    end
+    sim._fault_note("nemesis_end", "healed; liveness phase begins")
+  end)
+  sim._faults_end(to)
+  return {kinds = {}, weights = {}, schedule = o.schedule, to = to, nodes = nodes}
 end

@@ -1,0 +1,750 @@
+/* test_viz.c — the live view (viz/): it observes, never steers, and its frames show the run.
+ *
+ * Proves: PNG frames decode to the pixels drawn; typed times parse; the model puts a restarted
+ * child in its predecessor's place with its restart count, and reads spawns, supervisor reports
+ * and crash reasons from the kernel's trace observer; the layout is deterministic, keeps node
+ * boxes apart, and stays bounded (a supervisor with 10,000 children costs a screenful of items,
+ * the rest counted in a group); drawing a small fixed world puts the documented colours at the
+ * landmarks (a node's header, a dead node's grey, the cut-link marker, the restart badge) and
+ * not where they do not belong; and whole runs of tests/viz/partition_restart.lua — headless
+ * (--viz-record), live under Xvfb (--viz), and in-process with scripted controls (pause, step
+ * one event, step a slice, speed, jump, click, filter, zoom, close) or real key and mouse events
+ * in a window — have the same trace-hash as the run without a view, and their frames show the
+ * three nodes, the cut links and the restarted worker. */
+#include <SDL.h>
+#include <check.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "host/scenario.h"
+#include "runtime/term.h"
+#include "sim/kernel/trace.h"
+#include "tests/testutil.h"
+#include "viz/draw.h"
+#include "viz/layout.h"
+#include "viz/model.h"
+#include "viz/png.h"
+#include "viz/viz.h"
+
+extern Suite *suite_viz(void);
+
+#define SCEN "tests/viz/partition_restart.lua"
+#define W 1280
+#define H 720
+
+static rt_pid_t pid(uint32_t node, uint64_t serial) { return rt_id_make(RT_ID_PID, node, serial); }
+
+/* ---- pixels --------------------------------------------------------------------------------- */
+typedef struct img { uint8_t *rgb; int w, h; } img_t;
+
+static unsigned px_rgb(const img_t *im, int x, int y)
+{
+    if (x < 0 || y < 0 || x >= im->w || y >= im->h) return 0xffffffffu;
+    const uint8_t *p = im->rgb + ((size_t)y * (size_t)im->w + (size_t)x) * 3;
+    return (unsigned)p[0] << 16 | (unsigned)p[1] << 8 | p[2];
+}
+
+/* Pixels of exactly colour c in the rectangle. */
+static int count_color(const img_t *im, float x, float y, float w, float h, unsigned c)
+{
+    int n = 0;
+    for (int yy = (int)y; yy < (int)(y + h); yy++)
+        for (int xx = (int)x; xx < (int)(x + w); xx++) n += px_rgb(im, xx, yy) == c;
+    return n;
+}
+
+static img_t img_from_surface(SDL_Surface *s)
+{
+    img_t im = { malloc((size_t)s->w * (size_t)s->h * 3), s->w, s->h };
+    ck_assert_ptr_nonnull(im.rgb);
+    for (int y = 0; y < s->h; y++)
+        for (int x = 0; x < s->w; x++) {
+            const uint8_t *p = (const uint8_t *)s->pixels + (size_t)y * (size_t)s->pitch + (size_t)x * 4;
+            uint8_t *o = im.rgb + ((size_t)y * (size_t)s->w + (size_t)x) * 3;
+            o[0] = p[2], o[1] = p[1], o[2] = p[0];
+        }
+    return im;
+}
+
+static img_t img_load(const char *path)
+{
+    img_t im = { NULL, 0, 0 };
+    im.rgb = viz_png_read(path, &im.w, &im.h);
+    ck_assert_msg(im.rgb != NULL, "cannot read %s", path);
+    return im;
+}
+
+/* The node boxes of a frame of the 3-node test scenario (no filter, no zoom, no panel). */
+static void scenario_layout(viz_layout_t *l, viz_model_t *m)
+{
+    viz_model_init(m);
+    viz_model_node_add(m, "a", 2);
+    viz_model_node_add(m, "b", 2);
+    viz_model_node_add(m, "c", 1);
+    viz_layout_init(l);
+    viz_view_t v = VIZ_VIEW_DEFAULT;
+    viz_layout_compute(l, m, &v, W, H);
+}
+
+/* The landmarks of partition_restart.lua at 2 s: three node headers, the links a-c and b-c cut
+ * (a-b not), and a restarted process (its green badge) in a's box. */
+static void check_landmarks(const img_t *im, bool partitioned)
+{
+    viz_model_t *m = calloc(1, sizeof *m);
+    viz_layout_t l;
+    scenario_layout(&l, m);
+    ck_assert_int_eq(im->w, W);
+    ck_assert_int_eq(im->h, H);
+    for (uint32_t i = 0; i < 3; i++) { /* the header's right end: no text there */
+        const viz_rect_t *b = &l.box[i];
+        ck_assert_msg(count_color(im, b->x + b->w - 40, b->y + 2, 30, 14, VIZ_C_HEADER) > 300, "node %u header", i);
+        ck_assert_msg(count_color(im, b->x + b->w / 2, b->y + b->h / 2 - 10, 20, 20, VIZ_C_BOX) > 300, "node %u box", i);
+    }
+    float mx, my;
+    ck_assert(viz_draw_link_mid(&l, 0, 2, &mx, &my));
+    int cut_ac = count_color(im, mx - 9, my - 9, 18, 18, VIZ_C_CUT);
+    ck_assert(viz_draw_link_mid(&l, 1, 2, &mx, &my));
+    int cut_bc = count_color(im, mx - 9, my - 9, 18, 18, VIZ_C_CUT);
+    ck_assert(viz_draw_link_mid(&l, 0, 1, &mx, &my));
+    int cut_ab = count_color(im, mx - 9, my - 9, 18, 18, VIZ_C_CUT);
+    if (partitioned) {
+        ck_assert_msg(cut_ac > 150 && cut_bc > 150, "cut markers a-c %d b-c %d", cut_ac, cut_bc);
+    } else {
+        ck_assert_msg(cut_ac < 20 && cut_bc < 20, "no cut yet: a-c %d b-c %d", cut_ac, cut_bc);
+    }
+    ck_assert_msg(cut_ab < 20, "a-b is not cut: %d", cut_ab);
+    const viz_rect_t *a = &l.box[0];
+    int badge = count_color(im, a->x, a->y + VIZ_HEADER_H, a->w, a->h - VIZ_HEADER_H, VIZ_C_RESTART);
+    ck_assert_msg(partitioned ? badge > 40 : badge < 5, "restart badge pixels in a: %d", badge);
+    viz_layout_deinit(&l);
+    viz_model_deinit(m);
+    free(m);
+}
+
+/* ---- units ---------------------------------------------------------------------------------- */
+START_TEST(test_png_roundtrip)
+{
+    int w = 37, h = 23;
+    uint8_t *px = malloc((size_t)w * h * 4);
+    for (int i = 0; i < w * h; i++) {
+        px[4 * i] = (uint8_t)(i * 7), px[4 * i + 1] = (uint8_t)(i * 13), px[4 * i + 2] = (uint8_t)(i / 3), px[4 * i + 3] = 255;
+    }
+    char *dir = tu_write_file("x", "");
+    char path[256];
+    snprintf(path, sizeof path, "%s.png", dir);
+    ck_assert_int_eq(viz_png_write(path, px, w, h, w * 4), 0);
+    int rw, rh;
+    uint8_t *rgb = viz_png_read(path, &rw, &rh);
+    ck_assert_ptr_nonnull(rgb);
+    ck_assert_int_eq(rw, w);
+    ck_assert_int_eq(rh, h);
+    for (int i = 0; i < w * h; i++) {
+        ck_assert_int_eq(rgb[3 * i], px[4 * i + 2]);
+        ck_assert_int_eq(rgb[3 * i + 1], px[4 * i + 1]);
+        ck_assert_int_eq(rgb[3 * i + 2], px[4 * i]);
+    }
+    free(rgb);
+    free(px);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_parse_time)
+{
+    sim_time_t t;
+    ck_assert_int_eq(viz_parse_time("30s", &t), 0);
+    ck_assert_uint_eq(t, 30 * SIM_TIME_S);
+    ck_assert_int_eq(viz_parse_time("1m30s", &t), 0);
+    ck_assert_uint_eq(t, 90 * SIM_TIME_S);
+    ck_assert_int_eq(viz_parse_time("1500ms", &t), 0);
+    ck_assert_uint_eq(t, 1500 * SIM_TIME_MS);
+    ck_assert_int_eq(viz_parse_time("2.5", &t), 0);
+    ck_assert_uint_eq(t, 2500 * SIM_TIME_MS);
+    ck_assert_int_eq(viz_parse_time("1h", &t), 0);
+    ck_assert_uint_eq(t, 3600 * SIM_TIME_S);
+    ck_assert_int_eq(viz_parse_time("soon", &t), -1);
+    ck_assert_int_eq(viz_parse_time("", &t), -1);
+    ck_assert_int_eq(viz_parse_time("3x", &t), -1);
+}
+END_TEST
+
+/* A supervisor with three children on node 0; w2 crashes and is restarted. */
+static void tree_world(viz_model_t *m, rt_pid_t *w2b)
+{
+    viz_model_node_add(m, "a", 2);
+    viz_model_node_add(m, "b", 2);
+    viz_model_node_add(m, "c", 1);
+    rt_pid_t sup = pid(0, 10);
+    viz_model_spawn(m, 0, sup, 0);
+    viz_model_register(m, sup, "top");
+    for (int i = 1; i <= 3; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "w%d", i);
+        viz_model_spawn(m, 0, pid(0, 10 + (uint64_t)i), sup);
+        viz_model_child_started(m, 0, sup, id, pid(0, 10 + (uint64_t)i));
+    }
+    viz_model_exit(m, SIM_TIME_S, pid(0, 12), true, "killed");
+    *w2b = pid(0, 20);
+    viz_model_spawn(m, SIM_TIME_S, *w2b, sup);
+    viz_model_child_started(m, SIM_TIME_S, sup, "w2", *w2b);
+}
+
+START_TEST(test_model_restart_in_place)
+{
+    viz_model_t *m = calloc(1, sizeof *m);
+    viz_model_init(m);
+    rt_pid_t w2b;
+    tree_world(m, &w2b);
+    viz_proc_t *sup = viz_model_proc(m, pid(0, 10));
+    ck_assert_ptr_nonnull(sup);
+    ck_assert(sup->flags & VIZ_P_SUP);
+    ck_assert_uint_eq(sup->nchildren, 3);
+    ck_assert_ptr_null(viz_model_proc(m, pid(0, 12))); /* the crashed pid's ghost gave way */
+    const char *order[] = { "w1", "w2", "w3" };
+    int i = 0;
+    for (uint32_t c = sup->first_child; c; c = viz_model_slot(m, c)->next, i++)
+        ck_assert_str_eq(viz_model_slot(m, c)->label, order[i]);
+    ck_assert_int_eq(i, 3);
+    viz_proc_t *p = viz_model_proc(m, w2b);
+    ck_assert_uint_eq(p->restarts, 1);
+    ck_assert_uint_eq(m->restarts, 1);
+    ck_assert_uint_eq(m->crashes, 1);
+    ck_assert_uint_eq(m->nodes[0].in_tree, 4);
+    /* a crash without a restart leaves a ghost in place, reaped after the flash */
+    viz_model_exit(m, 2 * SIM_TIME_S, pid(0, 13), true, "boom");
+    p = viz_model_proc(m, pid(0, 13));
+    ck_assert_ptr_nonnull(p);
+    ck_assert(p->flags & VIZ_P_DEAD);
+    ck_assert_uint_eq(m->nodes[0].in_tree, 3);
+    for (uint32_t f = 0; f < m->flash_frames + 2; f++) viz_model_sample(m, NULL, 2 * SIM_TIME_S);
+    ck_assert_ptr_null(viz_model_proc(m, pid(0, 13)));
+    ck_assert_uint_eq(sup->nchildren, 2);
+    const viz_ticker_t *k = viz_model_ticker_at(m, 0);
+    ck_assert_ptr_nonnull(k);
+    ck_assert_msg(strstr(k->text, "crash") && strstr(k->text, "boom"), "%s", k->text);
+    viz_model_deinit(m);
+    free(m);
+}
+END_TEST
+
+START_TEST(test_model_from_trace)
+{
+    viz_model_t *m = calloc(1, sizeof *m);
+    viz_model_init(m);
+    trace_t t;
+    ck_assert_int_eq(trace_init(&t, NULL), 0);
+    trace_observer_set(&t, viz_model_trace_observer(m, NULL));
+    uint64_t hash_with;
+    for (int round = 0; round < 2; round++) {
+        const char *names[] = { "a", "b" };
+        for (int i = 0; i < 2; i++) {
+            trace_begin(&t, 0, "node");
+            trace_str(&t, "node", names[i]);
+            trace_u64(&t, "cores", 2);
+            trace_end(&t);
+        }
+        rt_pid_t ids[3] = { pid(0, 1), pid(0, 2), pid(1, 3) };
+        for (int i = 0; i < 3; i++) {
+            trace_begin(&t, 0, "spawn");
+            trace_str(&t, "node", names[rt_id_node(ids[i])]);
+            trace_blob(&t, "pid", &ids[i], 8, NULL, NULL);
+            trace_end(&t);
+        }
+        trace_begin(&t, 5, "supervisor");
+        trace_blob(&t, "pid", &ids[0], 8, NULL, NULL);
+        trace_str(&t, "report", "child_started");
+        trace_str(&t, "supervisor", "top");
+        trace_str(&t, "child", "worker");
+        trace_str(&t, "child_pid", "<0.2.0>");
+        trace_str(&t, "reason", "");
+        trace_end(&t);
+        trace_begin(&t, 6, "send");
+        trace_blob(&t, "from", &ids[1], 8, NULL, NULL);
+        trace_blob(&t, "to", &ids[2], 8, NULL, NULL);
+        trace_end(&t);
+        jbuf_t reason;
+        jbuf_init(&reason);
+        rt_tb_str(&reason, "killed");
+        trace_begin(&t, 7, "exit");
+        trace_blob(&t, "pid", &ids[1], 8, NULL, NULL);
+        trace_blob(&t, "reason", reason.p, reason.len, NULL, NULL);
+        trace_end(&t);
+        jbuf_deinit(&reason);
+        if (round == 0) {
+            hash_with = trace_hash(&t);
+            trace_observer_set(&t, NULL);
+            trace_abandon(&t);
+            ck_assert_int_eq(trace_init(&t, NULL), 0); /* the same events, unobserved */
+        }
+    }
+    ck_assert_uint_eq(hash_with, trace_hash(&t)); /* observing leaves the hash alone */
+    trace_abandon(&t);
+    ck_assert_uint_eq(m->nnodes, 2);
+    ck_assert_str_eq(m->nodes[1].name, "b");
+    viz_proc_t *sup = viz_model_proc(m, pid(0, 1));
+    ck_assert(sup && (sup->flags & VIZ_P_SUP) && sup->nchildren == 1);
+    viz_proc_t *w = viz_model_slot(m, sup->first_child);
+    ck_assert(w->flags & VIZ_P_DEAD);                 /* the crashed worker, a ghost in place */
+    ck_assert(w->flags & VIZ_P_CRASHED);
+    ck_assert_str_eq(w->label, "worker");
+    ck_assert_uint_eq(viz_model_pair(m, 0, 1)->sends_ab, 1);
+    ck_assert_uint_eq(m->crashes, 1);
+    viz_model_deinit(m);
+    free(m);
+}
+END_TEST
+
+START_TEST(test_layout_bounded_and_deterministic)
+{
+    viz_model_t *m = calloc(1, sizeof *m);
+    viz_model_init(m);
+    viz_model_node_add(m, "big", 8);
+    viz_model_node_add(m, "small", 1);
+    rt_pid_t sup = pid(0, 1);
+    viz_model_spawn(m, 0, sup, 0);
+    for (uint64_t i = 0; i < 10000; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "c%llu", (unsigned long long)i);
+        viz_model_spawn(m, 0, pid(0, 100 + i), sup);
+        viz_model_child_started(m, 0, sup, id, pid(0, 100 + i));
+    }
+    m->nodes[0].nprocs = 10001 + 50; /* and 50 processes outside the tree */
+    viz_layout_t l1, l2;
+    viz_layout_init(&l1);
+    viz_layout_init(&l2);
+    viz_view_t v = VIZ_VIEW_DEFAULT;
+    viz_layout_compute(&l1, m, &v, W, H);
+    viz_layout_compute(&l2, m, &v, W, H);
+    ck_assert_uint_eq(l1.nitems, l2.nitems);
+    ck_assert_int_eq(memcmp(l1.items, l2.items, l1.nitems * sizeof *l1.items), 0);
+    ck_assert_int_eq(memcmp(l1.box, l2.box, sizeof l1.box), 0);
+    const viz_rect_t *b = &l1.box[0];
+    uint32_t cap = (uint32_t)(b->w / VIZ_SLOT) + 4;
+    ck_assert_msg(l1.nitems_node[0] <= cap, "%u items for a box of %u columns", l1.nitems_node[0], cap);
+    uint64_t drawn = 0, grouped = 0, loose = 0;
+    for (uint32_t i = l1.first_item[0]; i < l1.first_item[0] + l1.nitems_node[0]; i++) {
+        const viz_item_t *it = &l1.items[i];
+        if (it->kind == VIZ_ITEM_PROC) drawn++;
+        else if (it->loose) loose = it->count;
+        else grouped += it->count;
+    }
+    ck_assert_uint_eq(drawn + grouped, 10001);  /* every child is drawn or counted in "+N" */
+    ck_assert_uint_eq(loose, 50);
+    /* zoomed in, the box is larger and more children are drawn individually */
+    v.zoom = 4;
+    v.cx = 0.3f, v.cy = 0.5f;
+    viz_layout_compute(&l2, m, &v, W, H);
+    uint64_t drawn2 = 0;
+    for (uint32_t i = l2.first_item[0]; i < l2.first_item[0] + l2.nitems_node[0]; i++) drawn2 += l2.items[i].kind == VIZ_ITEM_PROC;
+    ck_assert_msg(drawn2 > drawn, "zoomed: %llu drawn, before %llu", (unsigned long long)drawn2, (unsigned long long)drawn);
+    viz_layout_deinit(&l1);
+    viz_layout_deinit(&l2);
+    viz_model_deinit(m);
+    free(m);
+}
+END_TEST
+
+START_TEST(test_layout_boxes_apart)
+{
+    viz_model_t *m = calloc(1, sizeof *m);
+    viz_layout_t l;
+    viz_model_init(m);
+    viz_layout_init(&l);
+    viz_view_t v = VIZ_VIEW_DEFAULT;
+    for (uint32_t n = 1; n <= 20; n++) {
+        char name[16];
+        snprintf(name, sizeof name, "n%u", n);
+        viz_model_node_add(m, name, 1);
+        for (int grid = 0; grid < 2; grid++) {
+            v.grid = grid;
+            viz_layout_compute(&l, m, &v, W, H);
+            for (uint32_t i = 0; i < n; i++) {
+                const viz_rect_t *a = &l.box[i];
+                ck_assert(l.visible[i]);
+                ck_assert(a->x >= l.main.x && a->y >= l.main.y && a->x + a->w <= l.main.x + l.main.w + 0.5f &&
+                          a->y + a->h <= l.main.y + l.main.h + 0.5f);
+                for (uint32_t j = i + 1; j < n; j++) {
+                    const viz_rect_t *b = &l.box[j];
+                    bool apart = a->x + a->w <= b->x || b->x + b->w <= a->x || a->y + a->h <= b->y || b->y + b->h <= a->y;
+                    ck_assert_msg(apart, "%u nodes: boxes %u and %u overlap", n, i, j);
+                }
+            }
+        }
+    }
+    viz_layout_deinit(&l);
+    viz_model_deinit(m);
+    free(m);
+}
+END_TEST
+
+START_TEST(test_draw_fixed_world)
+{
+    ck_assert_int_eq(SDL_Init(0), 0);
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, W, H, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_Renderer *r = SDL_CreateSoftwareRenderer(s);
+    ck_assert_ptr_nonnull(r);
+    viz_draw_t d;
+    char err[256];
+    ck_assert_msg(viz_draw_init(&d, r, NULL, err, sizeof err) == 0, "%s", err);
+    viz_model_t *m = calloc(1, sizeof *m);
+    viz_model_init(m);
+    rt_pid_t w2b;
+    tree_world(m, &w2b);
+    m->nodes[0].nprocs = 4;
+    m->nodes[1].up = false;             /* b is down */
+    viz_pair_t *p = viz_model_pair(m, 0, 2);
+    p->state = 2;
+    p->blocked_ab = p->blocked_ba = true;  /* a | c */
+    viz_model_pair(m, 0, 1)->state = 2;
+    viz_model_sample(m, NULL, 2 * SIM_TIME_S);
+    viz_layout_t l;
+    viz_layout_init(&l);
+    viz_view_t v = VIZ_VIEW_DEFAULT;
+    viz_layout_compute(&l, m, &v, W, H);
+    viz_status_t st = { .title = "fixed", .state = "paused", .speed = "x1" };
+    viz_draw_frame(&d, m, &l, &v, &st);
+    SDL_RenderFlush(r);
+    img_t im = img_from_surface(s);
+    const viz_rect_t *a = &l.box[0], *b = &l.box[1], *c = &l.box[2];
+    ck_assert_int_gt(count_color(&im, a->x + a->w - 40, a->y + 2, 30, 14, VIZ_C_HEADER), 300);
+    ck_assert_int_gt(count_color(&im, c->x + c->w - 40, c->y + 2, 30, 14, VIZ_C_HEADER), 300);
+    ck_assert_int_gt(count_color(&im, b->x + b->w / 2 - 20, b->y + 2, 30, 14, VIZ_C_DOWN_HEADER), 300); /* grey */
+    ck_assert_int_gt(count_color(&im, b->x + b->w / 2, b->y + b->h / 2, 20, 20, VIZ_C_DOWN), 300);
+    ck_assert_int_eq(count_color(&im, a->x + a->w / 2, a->y + a->h / 2, 20, 20, VIZ_C_DOWN), 0);
+    float mx, my;
+    ck_assert(viz_draw_link_mid(&l, 0, 2, &mx, &my));
+    ck_assert_int_gt(count_color(&im, mx - 9, my - 9, 18, 18, VIZ_C_CUT), 150);
+    ck_assert(viz_draw_link_mid(&l, 0, 1, &mx, &my));
+    ck_assert_int_lt(count_color(&im, mx - 9, my - 9, 18, 18, VIZ_C_CUT), 5);
+    /* the restarted child: drawn between w1 and w3, with its badge */
+    float x1 = -1, x2 = -1, x3 = -1, y2 = 0;
+    for (uint32_t i = 0; i < l.nitems; i++) {
+        const viz_proc_t *q = l.items[i].kind == VIZ_ITEM_PROC ? viz_model_slot(m, l.items[i].slot) : NULL;
+        if (!q) continue;
+        if (q->pid == pid(0, 11)) x1 = l.items[i].x;
+        if (q->pid == w2b) x2 = l.items[i].x, y2 = l.items[i].y;
+        if (q->pid == pid(0, 13)) x3 = l.items[i].x;
+    }
+    ck_assert(x1 >= 0 && x1 < x2 && x2 < x3);
+    ck_assert_int_gt(count_color(&im, x2 + 4, y2 - 13, 11, 9, VIZ_C_RESTART), 40);
+    ck_assert_int_lt(count_color(&im, x1 + 4, y2 - 13, 11, 9, VIZ_C_RESTART), 5);
+    ck_assert_int_gt(count_color(&im, x1 - 3, y2 - 3, 6, 6, VIZ_C_WORKER), 25);
+    free(im.rgb);
+    viz_layout_deinit(&l);
+    viz_model_deinit(m);
+    free(m);
+    viz_draw_deinit(&d);
+    SDL_DestroyRenderer(r);
+    SDL_FreeSurface(s);
+}
+END_TEST
+
+/* ---- whole runs ----------------------------------------------------------------------------- */
+static void hash_of(tu_result_t *r, char *h, size_t n)
+{
+    ck_assert_msg(r->code == 0, "exit %d\n%s\n%s", r->code, r->out, r->err);
+    ck_assert_int_eq(tu_line_value(r->out, "trace-hash", h, n), 0);
+}
+
+static char *temp_dir(void)
+{
+    char *d = strdup("/tmp/otpsim-viz-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(d));
+    return d;
+}
+
+static void check_frames(const char *dir)
+{
+    char path[512];
+    for (int k = 0; k <= 8; k++) {
+        snprintf(path, sizeof path, "%s/frame-%06d.png", dir, k);
+        ck_assert_msg(access(path, R_OK) == 0, "missing %s", path);
+    }
+    snprintf(path, sizeof path, "%s/final.png", dir);
+    ck_assert_msg(access(path, R_OK) == 0, "missing %s", path);
+    snprintf(path, sizeof path, "%s/frame-000001.png", dir); /* 0.5 s: before the kill and the partition */
+    img_t im = img_load(path);
+    check_landmarks(&im, false);
+    free(im.rgb);
+    snprintf(path, sizeof path, "%s/frame-000004.png", dir); /* 2 s: partitioned, w2 restarted */
+    im = img_load(path);
+    check_landmarks(&im, true);
+    free(im.rgb);
+}
+
+START_TEST(test_cli_headless_frames_and_hash)
+{
+    char plain[32], viewed[32];
+    tu_result_t r = tu_run("run", SCEN, NULL);
+    hash_of(&r, plain, sizeof plain);
+    tu_result_free(&r);
+    char *dir = temp_dir();
+    r = tu_run("run", SCEN, "--viz-record", dir, "--viz-every", "500ms", NULL);
+    hash_of(&r, viewed, sizeof viewed);
+    tu_result_free(&r);
+    ck_assert_str_eq(plain, viewed);
+    check_frames(dir);
+    /* bad values are usage errors */
+    r = tu_run("run", SCEN, "--viz-record", dir, "--viz-every", "0", NULL);
+    ck_assert_int_eq(r.code, 2);
+    tu_result_free(&r);
+    free(dir);
+}
+END_TEST
+
+static int xvfb_fd = -1;
+
+/* Starts Xvfb on a free display; returns its pid and sets DISPLAY. */
+static pid_t xvfb_start(void)
+{
+    int fds[2];
+    ck_assert_int_eq(pipe(fds), 0);
+    pid_t p = fork();
+    ck_assert_int_ge(p, 0);
+    if (p == 0) {
+        close(fds[0]);
+        char fd[16];
+        snprintf(fd, sizeof fd, "%d", fds[1]);
+        int devnull = open("/dev/null", O_WRONLY);
+        dup2(devnull, 1);
+        dup2(devnull, 2);
+        execlp("Xvfb", "Xvfb", "-displayfd", fd, "-screen", "0", "1280x800x24", "-nolisten", "tcp", (char *)NULL);
+        _exit(127);
+    }
+    close(fds[1]);
+    /* Xvfb writes the number, then a newline in a second write: read both, and keep the pipe
+     * open while it runs (a write to a closed pipe is fatal to it) */
+    char buf[32] = "";
+    size_t n = 0;
+    while (n < sizeof buf - 1 && !memchr(buf, '\n', n)) {
+        ssize_t k = read(fds[0], buf + n, sizeof buf - 1 - n);
+        if (k <= 0) break;
+        n += (size_t)k;
+        buf[n] = 0;
+    }
+    xvfb_fd = fds[0];
+    ck_assert_msg(n > 0, "Xvfb did not start (install Debian's xvfb: mk/deps.sh test does)");
+    char disp[40];
+    snprintf(disp, sizeof disp, ":%d", atoi(buf));
+    setenv("DISPLAY", disp, 1);
+    return p;
+}
+
+static void xvfb_stop(pid_t p)
+{
+    kill(p, SIGTERM);
+    waitpid(p, NULL, 0);
+    close(xvfb_fd);
+}
+
+START_TEST(test_cli_live_under_xvfb)
+{
+    pid_t x = xvfb_start();
+    setenv("OTPSIM_VIZ_HOLD", "0", 1);
+    setenv("OTPSIM_VIZ_SPEED", "max", 1);
+    char plain[32], viewed[32];
+    tu_result_t r = tu_run("run", SCEN, NULL);
+    hash_of(&r, plain, sizeof plain);
+    tu_result_free(&r);
+    char *dir = temp_dir();
+    r = tu_run("run", SCEN, "--viz", "--viz-record", dir, "--viz-every", "500ms", NULL);
+    hash_of(&r, viewed, sizeof viewed);
+    tu_result_free(&r);
+    ck_assert_str_eq(plain, viewed);
+    check_frames(dir);
+    /* without a display, --viz says what to do instead */
+    unsetenv("DISPLAY");
+    unsetenv("WAYLAND_DISPLAY");
+    r = tu_run("run", SCEN, "--viz", NULL);
+    ck_assert_int_eq(r.code, 2);
+    ck_assert_msg(strstr(r.err, "--viz-record") != NULL, "%s", r.err);
+    tu_result_free(&r);
+    xvfb_stop(x);
+    free(dir);
+}
+END_TEST
+
+/* ---- in-process: scripted controls ---------------------------------------------------------- */
+static void ob_attach(void *ctx, struct sim_world *w) { viz_attach(ctx, w); }
+static void ob_between(void *ctx, const host_observation_t *o, uint64_t *n, sim_time_t *until)
+{
+    viz_between(ctx, o->next_time, o->run_end, n, until);
+}
+static void ob_detach(void *ctx, const host_observation_t *o) { viz_detach(ctx, o->exit_code); }
+
+static uint64_t run_in_process(viz_t *v)
+{
+    FILE *out = tmpfile();
+    host_observer_t ob = { v, ob_attach, ob_between, ob_detach };
+    host_run_opts_t o = { .path = SCEN, .seed = 7, .lib_dir = "scenarios/lib", .max_instructions = 1000000000,
+                          .max_memory = (size_t)1 << 30, .out = out, .quiet = true, .observer = v ? &ob : NULL };
+    host_run_result_t r;
+    host_scenario_run(&o, &r);
+    ck_assert_msg(r.exit_code == 0, "exit %d: %s", r.exit_code, r.error ? r.error : "");
+    uint64_t h = r.trace_hash;
+    host_run_result_free(&r);
+    fclose(out);
+    return h;
+}
+
+typedef struct script {
+    int step;
+    uint64_t events_at_pause;
+    sim_time_t shown_at_pause;
+    bool paused_held, stepped_one, jumped, inspected, closed;
+    bool keys;       /* drive through SDL events (a window) instead of calls */
+} script_t;
+
+static void push_key(SDL_Keycode k)
+{
+    SDL_Event e = { 0 };
+    e.type = SDL_KEYDOWN;
+    e.key.keysym.sym = k;
+    SDL_PushEvent(&e);
+}
+
+static void push_click(int x, int y)
+{
+    SDL_Event e = { 0 };
+    e.type = SDL_MOUSEBUTTONDOWN;
+    e.button.button = SDL_BUTTON_LEFT;
+    e.button.x = x, e.button.y = y;
+    SDL_PushEvent(&e);
+    e.type = SDL_MOUSEBUTTONUP;
+    SDL_PushEvent(&e);
+}
+
+static void on_frame(void *ctx, viz_t *v)
+{
+    script_t *s = ctx;
+    const viz_model_t *m = viz_model(v);
+    s->step++;
+    switch (s->step) {
+    case 3:
+        if (s->keys) push_key(SDLK_SPACE);
+        else viz_command(v, VIZ_CMD_PAUSE);
+        break;
+    case 5:
+        s->events_at_pause = m->events;
+        s->shown_at_pause = viz_shown_time(v);
+        break;
+    case 9: /* paused: nothing ran meanwhile */
+        s->paused_held = viz_is_paused(v) && m->events == s->events_at_pause;
+        if (s->keys) push_key(SDLK_PERIOD);
+        else viz_command(v, VIZ_CMD_STEP_EVENT);
+        break;
+    case 11:
+        if (s->keys) push_key(SDLK_s), push_key(SDLK_PLUS), push_key(SDLK_2), push_key(SDLK_g);
+        else viz_command(v, VIZ_CMD_STEP_SLICE), viz_command(v, VIZ_CMD_FASTER), viz_filter_node(v, 1);
+        break;
+    case 13: { /* click the first process drawn */
+        s->stepped_one = m->events > s->events_at_pause; /* an event and a slice ran */
+        viz_filter_node(v, -1);
+        const viz_layout_t *l = viz_layout(v);
+        for (uint32_t i = 0; i < l->nitems; i++)
+            if (l->items[i].kind == VIZ_ITEM_PROC) {
+                if (s->keys) push_click((int)l->items[i].x, (int)l->items[i].y);
+                else viz_click(v, l->items[i].x, l->items[i].y);
+                break;
+            }
+        if (s->keys) push_key(SDLK_h);
+        else viz_zoom(v, 2, 300, 200), viz_command(v, VIZ_CMD_HELP);
+        break;
+    }
+    case 15:
+        s->inspected = m->inspect.pid != 0;
+        if (s->keys) {
+            push_key(SDLK_h);
+            push_key(SDLK_j);
+            SDL_Event e = { 0 };
+            e.type = SDL_TEXTINPUT;
+            strcpy(e.text.text, "3s");
+            SDL_PushEvent(&e);
+            push_key(SDLK_RETURN);
+            push_key(SDLK_SPACE);
+            push_key(SDLK_m);
+        } else {
+            viz_command(v, VIZ_CMD_HELP);
+            viz_jump(v, 3 * SIM_TIME_S);
+            viz_command(v, VIZ_CMD_PAUSE);
+            viz_command(v, VIZ_CMD_MAX);
+        }
+        break;
+    default:
+        if (s->step > 15 && !s->jumped && viz_shown_time(v) >= 3 * SIM_TIME_S) {
+            s->jumped = true;
+            if (s->keys) push_key(SDLK_q);
+            else viz_command(v, VIZ_CMD_CLOSE);
+            s->closed = true;
+        }
+        break;
+    }
+}
+
+START_TEST(test_controls_never_steer)
+{
+    uint64_t plain = run_in_process(NULL);
+    setenv("OTPSIM_VIZ_SPEED", "20", 1);
+    script_t s = { 0 };
+    viz_opts_t vo = { .live = true, .offscreen = true, .title = "t", .on_frame = on_frame, .on_frame_ctx = &s };
+    char err[256];
+    viz_t *v = viz_create(&vo, err, sizeof err);
+    ck_assert_msg(v != NULL, "%s", err);
+    uint64_t viewed = run_in_process(v);
+    ck_assert_uint_eq(plain, viewed);
+    ck_assert(s.paused_held);
+    ck_assert(s.stepped_one);
+    ck_assert(s.inspected);
+    ck_assert(s.jumped && s.closed);
+    viz_destroy(v);
+}
+END_TEST
+
+START_TEST(test_window_keys_never_steer)
+{
+    pid_t x = xvfb_start();
+    uint64_t plain = run_in_process(NULL);
+    setenv("OTPSIM_VIZ_SPEED", "20", 1);
+    script_t s = { .keys = true };
+    viz_opts_t vo = { .live = true, .title = "t", .on_frame = on_frame, .on_frame_ctx = &s };
+    char err[256];
+    viz_t *v = viz_create(&vo, err, sizeof err);
+    ck_assert_msg(v != NULL, "%s", err);
+    uint64_t viewed = run_in_process(v);
+    ck_assert_uint_eq(plain, viewed);
+    ck_assert(s.paused_held);
+    ck_assert(s.stepped_one);
+    ck_assert(s.inspected);
+    ck_assert(s.jumped && s.closed);
+    viz_destroy(v);
+    xvfb_stop(x);
+}
+END_TEST
+
+Suite *suite_viz(void)
+{
+    Suite *s = suite_create("viz");
+    TCase *unit = tcase_create("units");
+    tcase_add_test(unit, test_png_roundtrip);
+    tcase_add_test(unit, test_parse_time);
+    tcase_add_test(unit, test_model_restart_in_place);
+    tcase_add_test(unit, test_model_from_trace);
+    tcase_add_test(unit, test_layout_bounded_and_deterministic);
+    tcase_add_test(unit, test_layout_boxes_apart);
+    tcase_add_test(unit, test_draw_fixed_world);
+    suite_add_tcase(s, unit);
+    TCase *runs = tcase_create("runs");
+    tcase_set_timeout(runs, 60);
+    tcase_add_test(runs, test_cli_headless_frames_and_hash);
+    tcase_add_test(runs, test_cli_live_under_xvfb);
+    tcase_add_test(runs, test_controls_never_steer);
+    tcase_add_test(runs, test_window_keys_never_steer);
+    suite_add_tcase(s, runs);
+    return s;
+}
