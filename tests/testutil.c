@@ -6,9 +6,11 @@
 #include <poll.h>
 #include <spawn.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -155,4 +157,35 @@ int tu_line_value(const char *out, const char *key, char *buf, size_t n)
     memcpy(buf, found, l);
     buf[l] = 0;
     return 0;
+}
+
+void tu_cpu_cap(unsigned seconds)
+{
+    const char *fork_env = getenv("CK_FORK");
+    if (fork_env && strcmp(fork_env, "no") == 0) return;
+    struct rlimit lim = { seconds, seconds + 1 };
+    (void)setrlimit(RLIMIT_CPU, &lim);
+}
+
+const char *tu_failure_lines(const char *out, const char *err)
+{
+    static char buf[4000];
+    size_t n = 0;
+    buf[0] = 0;
+    const char *texts[2] = { out, err };
+    for (int t = 0; t < 2; t++) {
+        for (const char *p = texts[t]; p && *p;) {
+            size_t len = strcspn(p, "\n");
+            bool keep = strncmp(p, "  FAIL", 6) == 0 || strstr(p, "error") != NULL;
+            if (keep && len < 400 && n + len + 2 < sizeof buf) {
+                memcpy(buf + n, p, len);
+                n += len;
+                buf[n++] = '\n';
+                buf[n] = 0;
+            }
+            p += len;
+            if (*p) p++;
+        }
+    }
+    return buf;
 }

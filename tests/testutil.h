@@ -30,4 +30,11 @@ char *tu_read_file(const char *path);
 /* The value after "key: " on the last line of `out` that starts with it, copied into buf. */
 int tu_line_value(const char *out, const char *key, char *buf, size_t n);
 
+/* In Check's fork mode, caps this test case's CPU time (and so that of the otpsim it spawns) at
+ * seconds; not with CK_FORK=no, where it would cap the whole runner. */
+void tu_cpu_cap(unsigned seconds);
+/* The "  FAIL ..." check lines and lines mentioning "error" of a run's output, joined in a static
+ * buffer (for failure messages). */
+const char *tu_failure_lines(const char *out, const char *err);
+
 #endif

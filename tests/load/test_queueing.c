@@ -42,43 +42,9 @@ extern Suite *suite_queueing(void);
 #define CO_SCENARIO "tests/load/coordinated_omission.lua"
 #define CASE_TIMEOUT_S 300 /* wall clock: the longest scenario takes ~6 s alone, more on a busy machine */
 #define CPU_LIMIT_S 120
-#define FAIL_LINES_MAX 4000
 
 static glob_t scenarios;
 static int scenarios_found;
-
-/* In fork mode, caps this case's CPU time, and so that of the otpsim it spawns. */
-static void cpu_cap(void)
-{
-    const char *fork_env = getenv("CK_FORK");
-    if (fork_env && strcmp(fork_env, "no") == 0) return;
-    struct rlimit lim = { CPU_LIMIT_S, CPU_LIMIT_S + 1 };
-    (void)setrlimit(RLIMIT_CPU, &lim);
-}
-
-/* The "  FAIL ..." check lines and error lines of a run's output, in a static buffer. */
-static const char *failure_lines(const char *out, const char *err)
-{
-    static char buf[FAIL_LINES_MAX];
-    size_t n = 0;
-    buf[0] = 0;
-    const char *texts[2] = { out, err };
-    for (int t = 0; t < 2; t++) {
-        for (const char *p = texts[t]; p && *p;) {
-            size_t len = strcspn(p, "\n");
-            bool keep = strncmp(p, "  FAIL", 6) == 0 || strstr(p, "error") != NULL;
-            if (keep && len < 400 && n + len + 2 < sizeof buf) {
-                memcpy(buf + n, p, len);
-                n += len;
-                buf[n++] = '\n';
-                buf[n] = 0;
-            }
-            p += len;
-            if (*p) p++;
-        }
-    }
-    return buf;
-}
 
 /* Lines of out starting with prefix. */
 static int count_lines(const char *out, const char *prefix)
@@ -111,14 +77,14 @@ START_TEST(test_scenario)
 {
     ck_assert_int_lt(_i, (int)scenarios.gl_pathc);
     const char *path = scenarios.gl_pathv[_i];
-    cpu_cap();
+    tu_cpu_cap(CPU_LIMIT_S);
     char seed[32];
     test_seed(path, seed, sizeof seed);
     tu_result_t r = tu_run("run", path, "--quiet", "--seed", seed, NULL);
     if (r.code != 0)
         fprintf(stderr, "==== %s: exit %d\n---- stdout ----\n%s---- stderr ----\n%s----\n", path, r.code, r.out ? r.out : "",
                 r.err ? r.err : "");
-    ck_assert_msg(r.code == 0, "%s: otpsim exited %d (0 = every check passed)\n%s", path, r.code, failure_lines(r.out, r.err));
+    ck_assert_msg(r.code == 0, "%s: otpsim exited %d (0 = every check passed)\n%s", path, r.code, tu_failure_lines(r.out, r.err));
     char res[128];
     ck_assert_msg(tu_line_value(r.out, "result", res, sizeof res) == 0, "%s: no result line", path);
     int failed = -1, total = -1;
@@ -161,10 +127,10 @@ static double json_number(const char *json, const char *const *keys, int nkeys)
  * 1 ms -> 1.000447 ms, 816 ms -> 816.316415 ms (buckets of 512 ns and 524 288 ns). */
 START_TEST(test_co_json)
 {
-    cpu_cap();
+    tu_cpu_cap(CPU_LIMIT_S);
     char *json_path = tu_write_file("co.json", "");
     tu_result_t r = tu_run("run", CO_SCENARIO, "--quiet", "--json", json_path, NULL);
-    ck_assert_msg(r.code == 0, "exit %d\n%s", r.code, failure_lines(r.out, r.err));
+    ck_assert_msg(r.code == 0, "exit %d\n%s", r.code, tu_failure_lines(r.out, r.err));
     char *json = tu_read_file(json_path);
     ck_assert_ptr_nonnull(json);
     static const struct { const char *load, *kind, *stat; double want; } rows[] = {
@@ -195,11 +161,11 @@ END_TEST
 
 START_TEST(test_co_deterministic)
 {
-    cpu_cap();
+    tu_cpu_cap(CPU_LIMIT_S);
     char hash[2][64];
     for (int k = 0; k < 2; k++) {
         tu_result_t r = tu_run("run", CO_SCENARIO, "--quiet", NULL);
-        ck_assert_msg(r.code == 0, "run %d exited %d\n%s", k + 1, r.code, failure_lines(r.out, r.err));
+        ck_assert_msg(r.code == 0, "run %d exited %d\n%s", k + 1, r.code, tu_failure_lines(r.out, r.err));
         ck_assert(tu_line_value(r.out, "trace-hash", hash[k], sizeof hash[k]) == 0);
         tu_result_free(&r);
     }

@@ -31,59 +31,24 @@ extern Suite *suite_semantics(void);
 #define DEADLOCK_SCENARIO "tests/runtime/semantics/gen_server_mutual_call_deadlock.lua"
 #define CASE_TIMEOUT_S 30
 #define CPU_LIMIT_S 25
-#define FAIL_LINES_MAX 2000
 
 /* The scenario paths, found when the suite is built (before the fork) and read by the cases.
  * Owned by this file for the life of the runner, like the TCase names made from them. */
 static glob_t scenarios;
 static int scenarios_found;
 
-/* In fork mode, caps this case's CPU time, and so that of the otpsim it spawns. Not in
- * CK_FORK=no mode: there the cap would apply to the whole runner. */
-static void cpu_cap(void)
-{
-    const char *fork_env = getenv("CK_FORK");
-    if (fork_env && strcmp(fork_env, "no") == 0) return;
-    struct rlimit lim = { CPU_LIMIT_S, CPU_LIMIT_S + 1 };
-    (void)setrlimit(RLIMIT_CPU, &lim);
-}
-
-/* The "  FAIL ..." check lines and "otpsim: error" lines of a run's output, in a static buffer. */
-static const char *failure_lines(const char *out, const char *err)
-{
-    static char buf[FAIL_LINES_MAX];
-    size_t n = 0;
-    buf[0] = 0;
-    const char *texts[2] = { out, err };
-    for (int t = 0; t < 2; t++) {
-        for (const char *p = texts[t]; p && *p;) {
-            size_t len = strcspn(p, "\n");
-            bool keep = strncmp(p, "  FAIL", 6) == 0 || strstr(p, "error") != NULL;
-            if (keep && len < 300 && n + len + 2 < sizeof buf) {
-                memcpy(buf + n, p, len);
-                n += len;
-                buf[n++] = '\n';
-                buf[n] = 0;
-            }
-            p += len;
-            if (*p) p++;
-        }
-    }
-    return buf;
-}
-
 START_TEST(test_scenario)
 {
     ck_assert_int_lt(_i, (int)scenarios.gl_pathc);
     const char *path = scenarios.gl_pathv[_i];
-    cpu_cap();
+    tu_cpu_cap(CPU_LIMIT_S);
     tu_result_t r = tu_run("run", path, NULL);
     if (r.code != 0) {
         fprintf(stderr, "==== %s: exit %d\n---- stdout ----\n%s---- stderr ----\n%s----\n", path, r.code,
                 r.out ? r.out : "", r.err ? r.err : "");
     }
     ck_assert_msg(r.code == 0, "%s: otpsim exited %d (0 = every check passed)\n%s", path, r.code,
-                  failure_lines(r.out, r.err));
+                  tu_failure_lines(r.out, r.err));
     tu_result_free(&r);
 }
 END_TEST
@@ -97,13 +62,13 @@ END_TEST
 /* §2.2 mutual call: the same seed gives the same outcome and the same trace, in two processes. */
 START_TEST(test_deadlock_deterministic)
 {
-    cpu_cap();
+    tu_cpu_cap(CPU_LIMIT_S);
     char hash[2][64];
     for (int k = 0; k < 2; k++) {
         tu_result_t r = tu_run("run", DEADLOCK_SCENARIO, "--seed", "7", "--quiet", NULL);
         if (r.code != 0) fprintf(stderr, "---- stdout ----\n%s---- stderr ----\n%s", r.out, r.err);
         ck_assert_msg(r.code == 0, "run %d of %s exited %d\n%s", k + 1, DEADLOCK_SCENARIO, r.code,
-                      failure_lines(r.out, r.err));
+                      tu_failure_lines(r.out, r.err));
         ck_assert_msg(tu_line_value(r.out, "trace-hash", hash[k], sizeof hash[k]) == 0,
                       "no trace-hash line in the output of run %d", k + 1);
         tu_result_free(&r);
