@@ -301,6 +301,11 @@ static void viz_obs_sync(viz_t *v, const host_observation_t *o)
         viz_slo_add(v, o->slos[i].load, o->slos[i].metric, o->slos[i].op, o->slos[i].value);
 }
 static void viz_obs_attach(void *ctx, struct sim_world *w) { viz_attach(ctx, w); }
+/* --until with --viz: the window pauses at that moment (and can step or resume from it) */
+static void viz_pause_here(void *ctx)
+{
+    if (!viz_is_paused(ctx)) viz_command(ctx, VIZ_CMD_PAUSE);
+}
 static void viz_obs_between(void *ctx, const host_observation_t *o, uint64_t *events, sim_time_t *until)
 {
     viz_obs_sync(ctx, o);
@@ -515,6 +520,10 @@ static int cmd_run(int argc, char **argv, const char *prog)
     if (until_time != SIM_TIME_MAX || until_event || perfetto || o.observer) {
         o.observer = host_runobs_init(&runobs, o.observer, until_time, until_event, seed, stdout);
         runobs_on = true;
+        if (viz && viz_live) {
+            runobs.at_until = viz_pause_here;
+            runobs.at_until_ctx = viz;
+        }
     }
     if (perfetto) {
         runobs.perfetto = host_perfetto_new();

@@ -126,8 +126,13 @@ static void ro_between(void *ctx, const host_observation_t *o, uint64_t *events,
     host_runobs_t *ro = ctx;
     sim_world_t *w = o->world;
     if ((ro->until_event && trace_events(&w->tr) >= ro->until_event) ||
-        (ro->until_time != SIM_TIME_MAX && o->next_time > ro->until_time && o->next_time != SIM_TIME_MAX))
-        stop_here(ro, o);
+        (ro->until_time != SIM_TIME_MAX && o->next_time > ro->until_time && o->next_time != SIM_TIME_MAX)) {
+        if (!ro->at_until) stop_here(ro, o);
+        ro->at_until(ro->at_until_ctx); /* a live view: pause there, and the run goes on from it */
+        ro->until_event = 0;
+        ro->until_time = SIM_TIME_MAX;
+        ro->inner_left = 0;             /* the view is called now, and sees itself paused */
+    }
     /* the inner observer is called only when it asked to be (its own countdown and deadline) */
     if (ro->inner && ro->inner->between &&
         (ro->inner_left == 0 || (o->next_time != SIM_TIME_MAX && o->next_time > ro->inner_until))) {

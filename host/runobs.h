@@ -35,6 +35,10 @@ typedef struct host_runobs {
     sim_time_t inner_until;
     host_observer_t self;
     void *tr_self;                  /* the trace observer installed on the trace */
+    /* With a live view (--viz): called once at the --until / --until-event moment instead of
+     * stopping the run; the view pauses there and the run goes on when the user resumes it. */
+    void (*at_until)(void *ctx);
+    void *at_until_ctx;
 } host_runobs_t;
 
 /* Prepares ro and returns the observer to put in host_run_opts_t.observer. */

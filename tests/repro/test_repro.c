@@ -515,6 +515,36 @@ START_TEST(perfetto_export)
 }
 END_TEST
 
+/* --until with --viz opens the live view paused at that moment (issue: "with --viz the run opens
+ * paused there"): under Xvfb, with frames recorded every 200 ms, the run shows 0..1 s (6 frames)
+ * and then holds, paused, until it is killed; no "stopped:" report (the run was not cut). */
+START_TEST(until_with_viz_opens_paused_there)
+{
+    char dir[] = "/tmp/otpsim-untilviz-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "timeout 4 xvfb-run -a %s run tests/viz/partition_restart.lua --until 1s --viz --viz-record %s "
+             "--viz-every 200ms > %s/out.txt 2>&1",
+             tu_bin(), dir, dir);
+    int st = system(cmd);
+    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 124, "the paused view should hold until killed (status %d)", st);
+    char pat[1100];
+    snprintf(pat, sizeof pat, "%s/frame-*.png", dir);
+    glob_t g;
+    ck_assert_int_eq(glob(pat, 0, NULL, &g), 0);
+    ck_assert_msg(g.gl_pathc == 6, "frames at 0, 0.2, ..., 1 s, then paused: got %zu", (size_t)g.gl_pathc);
+    globfree(&g);
+    snprintf(pat, sizeof pat, "%s/out.txt", dir);
+    char *out = tu_read_file(pat);
+    ck_assert_ptr_nonnull(out);
+    ck_assert_msg(strstr(out, "stopped:") == NULL, "the run was cut instead of paused:\n%s", out);
+    free(out);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 Suite *suite_repro(void)
 {
     Suite *s = suite_create("repro");
@@ -526,6 +556,7 @@ Suite *suite_repro(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, until_stops_at_the_moment);
     tcase_add_test(tc, failing_check_names_its_event);
+    tcase_add_test(tc, until_with_viz_opens_paused_there);
     suite_add_tcase(s, tc);
     tc = tcase_create("sweep");
     tcase_set_timeout(tc, 120);
