@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "dur.h"
 #include "report.h"
 #include "diff.h"
@@ -101,17 +102,6 @@ static int usage_error(const char *cmd, const char *fmt, const char *arg)
     fprintf(stderr, fmt, arg);
     fprintf(stderr, " (see 'otpsim help%s%s')\n", cmd ? " " : "", cmd ? cmd : "");
     return 2;
-}
-
-static int parse_u64(const char *s, uint64_t *out)
-{
-    if (!*s || *s == '-' || *s == '+') return -1;
-    errno = 0;
-    char *end;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || *end) return -1;
-    *out = v;
-    return 0;
 }
 
 /* "512MB", "4GB", "1048576", "0": bytes, with k/M/G/T suffixes in powers of 1024. */
@@ -371,7 +361,7 @@ static int cmd_run(int argc, char **argv, const char *prog)
             NEED_VALUE();
             if (strcmp(val, "random") == 0) {
                 seed_random = true;
-            } else if (parse_u64(val, &seed) != 0) {
+            } else if (host_parse_u64(val, &seed) != 0) {
                 usage_error("run", "--seed takes a non-negative integer or 'random' (got '%s')", val);
                 goto out;
             } else {
@@ -408,7 +398,7 @@ static int cmd_run(int argc, char **argv, const char *prog)
             double d;
             char *end;
             d = strtod(val, &end);
-            if (*end || end == val || d < 0 || d > 1.8e19 || parse_u64(val, &max_instr) != 0) {
+            if (*end || end == val || d < 0 || d > 1.8e19 || host_parse_u64(val, &max_instr) != 0) {
                 if (*end || end == val || d < 0 || d > 1.8e19 || d != (double)(uint64_t)d) {
                     usage_error("run", "--max-instructions takes a non-negative integer (got '%s')", val);
                     goto out;
@@ -445,7 +435,7 @@ static int cmd_run(int argc, char **argv, const char *prog)
             perfetto = val;
         } else if (strcmp(a, "--until-event") == 0) {
             NEED_VALUE();
-            if (parse_u64(val, &until_event) != 0 || until_event == 0) {
+            if (host_parse_u64(val, &until_event) != 0 || until_event == 0) {
                 usage_error("run", "--until-event takes an event number, 1 or more (got '%s')", val);
                 goto out;
             }

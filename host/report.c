@@ -21,6 +21,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "report_int.h"
 
 const char host_report_usage[] =
@@ -354,13 +355,7 @@ int host_report_main(int argc, char **argv, const char *prog)
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i], *val = NULL;
         char opt[64];
-        if (a[0] == '-' && a[1] == '-' && strchr(a, '=') && (size_t)(strchr(a, '=') - a) < sizeof opt) {
-            size_t l = (size_t)(strchr(a, '=') - a);
-            memcpy(opt, a, l);
-            opt[l] = 0;
-            val = a + l + 1;
-            a = opt;
-        }
+        a = host_arg_split(a, opt, sizeof opt, &val);
 #define VALUE()                                                                      \
     do {                                                                             \
         if (!val) {                                                                  \

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "report_int.h"
 
 const char host_sweep_usage[] =
@@ -373,17 +374,6 @@ static int usage(const char *fmt, const char *arg)
     return 2;
 }
 
-static int parse_u64(const char *s, uint64_t *out)
-{
-    if (!*s || *s == '-' || *s == '+') return -1;
-    errno = 0;
-    char *end;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || *end) return -1;
-    *out = v;
-    return 0;
-}
-
 int host_sweep_main(int argc, char **argv, const char *prog)
 {
     const char *path = NULL, *json = NULL, *out_dir = NULL, *seeds = NULL;
@@ -399,13 +389,7 @@ int host_sweep_main(int argc, char **argv, const char *prog)
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i], *val = NULL;
         char opt[64];
-        if (a[0] == '-' && a[1] == '-' && strchr(a, '=') && (size_t)(strchr(a, '=') - a) < sizeof opt) {
-            size_t l = (size_t)(strchr(a, '=') - a);
-            memcpy(opt, a, l);
-            opt[l] = 0;
-            val = a + l + 1;
-            a = opt;
-        }
+        a = host_arg_split(a, opt, sizeof opt, &val);
 #define NEED()                                                          \
     do {                                                                \
         if (!val) {                                                     \
@@ -426,7 +410,7 @@ int host_sweep_main(int argc, char **argv, const char *prog)
         } else if (strcmp(a, "--jobs") == 0 || strcmp(a, "-j") == 0) {
             NEED();
             uint64_t j;
-            if (parse_u64(val, &j) != 0 || j == 0 || j > 4096) {
+            if (host_parse_u64(val, &j) != 0 || j == 0 || j > 4096) {
                 usage("--jobs takes a number of parallel runs, 1 or more (got '%s')", val);
                 goto out;
             }
@@ -507,13 +491,13 @@ int host_sweep_main(int argc, char **argv, const char *prog)
     const char *dots = strstr(seeds, "..");
     if (dots) {
         char *a = strndup(seeds, (size_t)(dots - seeds));
-        int bad = !a || parse_u64(a, &from) != 0 || parse_u64(dots + 2, &to) != 0 || to < from;
+        int bad = !a || host_parse_u64(a, &from) != 0 || host_parse_u64(dots + 2, &to) != 0 || to < from;
         free(a);
         if (bad) {
             usage("--seeds takes N or A..B with A <= B (got '%s')", seeds);
             goto out;
         }
-    } else if (parse_u64(seeds, &to) != 0 || to == 0) {
+    } else if (host_parse_u64(seeds, &to) != 0 || to == 0) {
         usage("--seeds takes N or A..B with A <= B (got '%s')", seeds);
         goto out;
     }

@@ -1,0 +1,14 @@
+/* args.h — small helpers the commands share for reading their command lines. */
+#ifndef HOST_ARGS_H
+#define HOST_ARGS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A decimal unsigned integer, the whole string (no sign). Returns 0, or -1. */
+int host_parse_u64(const char *s, uint64_t *out);
+/* "--name=value": copies "--name" into opt (size n) and points *val at "value", returning opt;
+ * anything else is returned as it is, *val untouched. */
+const char *host_arg_split(const char *a, char *opt, size_t n, const char **val);
+
+#endif
