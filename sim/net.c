@@ -549,22 +549,6 @@ void net_block(net_t *n, uint32_t from, uint32_t to, bool blocked)
     chan_schedule(n, p, d);
 }
 
-bool net_is_blocked(net_t *n, uint32_t from, uint32_t to)
-{
-    net_pair_t *p = pair_find(n, from, to);
-    return p && p->chan[end_of(p, from)].blocked;
-}
-
-uint64_t net_queued_bytes(net_t *n, uint32_t from)
-{
-    uint64_t b = 0;
-    for (uint32_t other = 0; other < n->cap; other++) {
-        net_pair_t *p = other == from ? NULL : pair_find(n, from, other);
-        if (p) b += p->chan[end_of(p, from)].bytes;
-    }
-    return b;
-}
-
 /* ---- ticks ---------------------------------------------------------------------------------- */
 /* A node's ticker fires at its own phase + k * net_ticktime / intensity, while the node has a
  * connection (an idle cluster has no pending events, so a run without an end can finish). */

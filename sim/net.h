@@ -121,7 +121,6 @@ void net_node_down(net_t *n, uint32_t node);
 void net_node_up(net_t *n, uint32_t node);
 /* Blocks or unblocks the channel from -> to (a partition is both directions). */
 void net_block(net_t *n, uint32_t from, uint32_t to, bool blocked);
-bool net_is_blocked(net_t *n, uint32_t from, uint32_t to);
 /* Per-pair configuration (sim.link); returns the pair's own config to edit. */
 net_link_cfg_t *net_link_cfg(net_t *n, uint32_t a, uint32_t b);
 /* sim.degrade: extra latency and retransmissions on a pair (0, 0 ends it). */
@@ -135,7 +134,5 @@ int net_state(net_t *n, uint32_t from, uint32_t to);
 bool net_quiescent(const net_t *n);
 /* The pair of nodes a and b (a != b) if it was ever used, else NULL. Read only (viz/). */
 const net_pair_t *net_pair_peek(const net_t *n, uint32_t a, uint32_t b);
-/* Bytes queued on from's outgoing channels (distribution buffers). */
-uint64_t net_queued_bytes(net_t *n, uint32_t from);
 
 #endif
