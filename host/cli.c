@@ -219,6 +219,14 @@ static int write_json(const char *path, const char *scenario, uint64_t seed, con
         jbuf_putc(&b, ':');
         jbuf_puts(&b, r->params[i].json);
     }
+    jbuf_puts(&b, "},\"shrink\":{");
+    for (size_t i = 0, k = 0; i < r->nparams; i++) {
+        if (!r->params[i].shrink) continue;
+        if (k++) jbuf_putc(&b, ',');
+        jbuf_json_str(&b, r->params[i].name, strlen(r->params[i].name));
+        jbuf_putc(&b, ':');
+        jbuf_puts(&b, r->params[i].shrink);
+    }
     jbuf_puts(&b, "},\"metrics\":");
     jbuf_puts(&b, r->metrics_json ? r->metrics_json : "{}");
     jbuf_puts(&b, ",\"error\":");

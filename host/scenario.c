@@ -414,6 +414,7 @@ static void fill_result(host_scenario_t *s, host_run_result_t *res)
     for (size_t i = 0; i < s->nparams; i++) {
         res->params[i].name = xstrdup(s->params[i].name);
         res->params[i].json = xstrdup(s->params[i].json);
+        res->params[i].shrink = s->params[i].shrink ? xstrdup(s->params[i].shrink) : NULL;
     }
     res->nparams = s->nparams;
     res->sim_time = evq_now(&s->w.q);
@@ -572,6 +573,7 @@ done:
     for (size_t i = 0; i < s->nparams; i++) {
         free(s->params[i].name);
         free(s->params[i].json);
+        free(s->params[i].shrink);
     }
     for (size_t i = 0; i < s->nchecks; i++) free(s->checks[i].name);
     free(s->params);
@@ -598,6 +600,7 @@ void host_run_result_free(host_run_result_t *res)
     for (size_t i = 0; i < res->nparams; i++) {
         free(res->params[i].name);
         free(res->params[i].json);
+        free(res->params[i].shrink);
     }
     free(res->checks);
     free(res->params);

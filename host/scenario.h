@@ -65,7 +65,8 @@ typedef struct host_run_opts {
 
 /* event: the trace event that judged it (a check's, an SLO's, a property's failure), 0 if none */
 typedef struct host_check_result { char *name; bool ok; char *detail; uint64_t event; } host_check_result_t;
-typedef struct host_param_result { char *name; char *json; } host_param_result_t;
+/* shrink: the floor `otpsim shrink` may lower the parameter to (JSON), NULL if it may not */
+typedef struct host_param_result { char *name; char *json; char *shrink; } host_param_result_t;
 
 typedef struct host_run_result {
     int exit_code;

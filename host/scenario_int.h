@@ -12,6 +12,7 @@
 typedef struct host_param {
     char *name;
     char *json;      /* the effective value, as JSON */
+    char *shrink;    /* {shrink = FLOOR}: the floor as JSON (otpsim shrink may lower it), or NULL */
 } host_param_t;
 
 typedef struct host_check { char *name; int fn_ref; } host_check_t;

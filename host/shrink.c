@@ -5,8 +5,9 @@
  * same) that wraps sim.nemesis: it prints the recorded schedule at the end of the fault window
  * and, for a candidate, hands the nemesis an explicit schedule. Each candidate is one `otpsim
  * run` child process (/proc/self/exe); "still fails" means the same check fails (its --json).
- * Delta debugging (ddmin) over the faults, then shorter durations and later starts per fault,
- * then whole milliseconds. See docs/reproducing.md. */
+ * Delta debugging (ddmin) over the faults, then the parameters declared with a shrink floor
+ * (bisection, passed as --set), then shorter durations and later starts per fault, then whole
+ * milliseconds. See docs/reproducing.md. */
 #include "shrink.h"
 
 #include <errno.h>
@@ -26,11 +27,13 @@ const char host_shrink_usage[] =
     "usage: otpsim shrink SCENARIO --seed N [--check NAME] [--set NAME=VALUE]... [--out FILE]\n"
     "\n"
     "Takes the failing run (SCENARIO, seed N) and minimises the fault schedule its sim.nemesis\n"
-    "injected: fewer faults (delta debugging), shorter durations, later starts, keeping only what\n"
-    "still makes the same check fail (NAME, default: the first failing check). Prints the minimal\n"
-    "schedule as sim.at(...) calls to paste in place of the sim.nemesis call, writes the scenario\n"
-    "with that schedule to FILE (default SCENARIO-seedN-min.lua in the current directory) and\n"
-    "prints the reproduce: command for it.\n"
+    "injected: fewer faults (delta debugging), then smaller values of the parameters declared\n"
+    "with sim.param(name, n, {shrink = floor}) (load, node count), then shorter durations and\n"
+    "later starts, keeping only what still makes the same check fail (NAME, default: the first\n"
+    "failing check). Prints the minimal schedule as sim.at(...) calls to paste in place of the\n"
+    "sim.nemesis call with the --set values it needs, writes the scenario with that schedule to\n"
+    "FILE (default SCENARIO-seedN-min.lua in the current directory) and prints the reproduce:\n"
+    "command for it.\n"
     "\n"
     "options:\n"
     "  --max-runs N     at most N shrinking runs (default 1000)\n"
@@ -60,7 +63,7 @@ static const char prelude[] =
     " \"sim.clock_drift(\" .. lit(f.node) .. \", \" .. lit(f.ppm) .. \")\", \"sim.clock_drift(\" .. lit(f"
     ".node) .. \", 0)\" end if k == \"kill\" then return \"sim.kill({\" .. lit(f.name) .. \", \" .. lit(f"
     ".node) .. \"}, \\\"kill\\\")\", \"-\" end return \"-\", \"-\" end sim.nemesis = function(o) if __otp"
-    "sim_shrink then o.schedule = __otpsim_shrink end local h = orig(o) sim.at(h.to, function() for _, f "
+    "sim_shrink then o.schedule = __otpsim_shrink o.existing_nodes_only = true end local h = orig(o) sim.at(h.to, function() for _, f "
     "in ipairs(h.schedule) do local ap, un = calls(f) print(\"OTPSIM-SHRINK-FAULT\\t\" .. lit(f.at) .. \""
     "\\t\" .. (f.stop and lit(f.stop) or \"-\") .. \"\\t\" .. fields(f) .. \"\\t\" .. ap .. \"\\t\" .. un"
     ") end end) return h end end";
@@ -80,6 +83,8 @@ typedef struct shrink {
     char *copy, *json, *out;
     char *check;           /* the target check */
     size_t runs, max_runs;
+    rp_kv_t psets[16];     /* shrunk parameters, passed after the user's --set (the last wins) */
+    size_t npsets;
 } shrink_t;
 
 static void schedule_lua(jbuf_t *b, const fault_t *f, const size_t *idx, size_t n)
@@ -116,8 +121,9 @@ static int run_copy(shrink_t *s)
     s->runs++;
     char seed[32];
     snprintf(seed, sizeof seed, "%" PRIu64, s->seed);
-    const char **argv = calloc(10 + 2 * s->nsets, sizeof *argv);
-    char **kv = calloc(s->nsets + 1, sizeof *kv);
+    size_t nkv = s->nsets + s->npsets;
+    const char **argv = calloc(10 + 2 * nkv, sizeof *argv);
+    char **kv = calloc(nkv + 1, sizeof *kv);
     if (!argv || !kv) abort();
     size_t n = 0;
     argv[n++] = "otpsim";
@@ -125,10 +131,11 @@ static int run_copy(shrink_t *s)
     argv[n++] = s->copy;
     argv[n++] = "--seed";
     argv[n++] = seed;
-    for (size_t i = 0; i < s->nsets; i++) {
-        kv[i] = malloc(strlen(s->sets[i].name) + strlen(s->sets[i].value) + 2);
+    for (size_t i = 0; i < nkv; i++) {
+        const rp_kv_t *e = i < s->nsets ? &s->sets[i] : &s->psets[i - s->nsets];
+        kv[i] = malloc(strlen(e->name) + strlen(e->value) + 2);
         if (!kv[i]) abort();
-        sprintf(kv[i], "%s=%s", s->sets[i].name, s->sets[i].value);
+        sprintf(kv[i], "%s=%s", e->name, e->value);
         argv[n++] = "--set";
         argv[n++] = kv[i];
     }
@@ -151,7 +158,7 @@ static int run_copy(shrink_t *s)
     }
     int st = 0, rc = -1;
     if (pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st)) rc = WEXITSTATUS(st);
-    for (size_t i = 0; i < s->nsets; i++) free(kv[i]);
+    for (size_t i = 0; i < nkv; i++) free(kv[i]);
     free(kv);
     free(argv);
     return rc;
@@ -301,6 +308,52 @@ static int cmp_line(const void *a, const void *b)
     return x->order < y->order ? -1 : x->order > y->order;
 }
 
+/* Sets the override of parameter `name` to x (formatted so that the value run is the value
+ * printed); returns the value as run. */
+static const char *param_set(shrink_t *s, const char *name, double x, bool integer)
+{
+    char buf[64];
+    if (integer) snprintf(buf, sizeof buf, "%.0f", x);
+    else snprintf(buf, sizeof buf, "%.4g", x);
+    size_t i = 0;
+    while (i < s->npsets && strcmp(s->psets[i].name, name) != 0) i++;
+    if (i == s->npsets) s->psets[s->npsets++].name = rp_strdup(name);
+    free(s->psets[i].value);
+    s->psets[i].value = rp_strdup(buf);
+    return s->psets[i].value;
+}
+
+/* The parameters the scenario lets shrink lower (sim.param(name, default, {shrink = FLOOR})):
+ * each in declaration order, with the fault schedule as it is now, to the smallest value that
+ * still fails — the floor if that fails, else a bisection between the floor and the value (whole
+ * numbers for whole-number parameters, about 1% of the range otherwise). A value one step below
+ * the result has been run and does not fail. */
+static void shrink_params(shrink_t *s, const fault_t *f, const size_t *idx, size_t n, const rj_t *params,
+                          const rj_t *floors)
+{
+    for (size_t k = 0; params && params->type == RJ_OBJ && k < params->n; k++) {
+        const char *name = params->keys[k];
+        const rj_t *v = params->items[k], *m = rj_get(floors, name);
+        if (!m || m->type != RJ_NUM || !v || v->type != RJ_NUM || !(m->num < v->num)) continue;
+        if (s->npsets == sizeof s->psets / sizeof s->psets[0]) break;
+        bool integer = floor(v->num) == v->num && floor(m->num) == m->num;
+        double lo = m->num, hi = v->num;
+        param_set(s, name, lo, integer);
+        if (fails(s, f, idx, n)) {
+            hi = lo;
+        } else {
+            double eps = integer ? 1 : (hi - lo) / 100;
+            while (hi - lo > eps && s->runs < s->max_runs) {
+                double mid = strtod(param_set(s, name, integer ? floor((lo + hi) / 2) : (lo + hi) / 2, integer), NULL);
+                if (mid <= lo || mid >= hi) break;
+                if (fails(s, f, idx, n)) hi = mid;
+                else lo = mid;
+            }
+        }
+        printf("shrink: parameter %s: %.10g -> %s (%zu runs)\n", name, v->num, param_set(s, name, hi, integer), s->runs);
+    }
+}
+
 static int usage(const char *fmt, const char *arg)
 {
     fprintf(stderr, "otpsim: shrink: ");
@@ -322,6 +375,7 @@ int host_shrink_main(int argc, char **argv, const char *prog)
     int rc = 2;
     fault_t *f = NULL;
     size_t nf = 0, *idx = NULL;
+    rj_t *j0 = NULL;       /* the failing run's --json: its parameters and their shrink floors */
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -426,6 +480,7 @@ int host_shrink_main(int argc, char **argv, const char *prog)
     }
     s.check = rp_strdup(s.check_opt ? s.check_opt : first);
     free(first);
+    j0 = rj_parse_file(s.json, NULL, 0);
     f = parse_faults(output ? output : "", &nf);
     free(output);
     printf("shrink: %s --seed %" PRIu64 ": check \"%s\" fails; the nemesis injected %zu faults\n", s.path, s.seed,
@@ -447,7 +502,10 @@ int host_shrink_main(int argc, char **argv, const char *prog)
         n = ddmin(&s, f, idx, nf);
     }
     printf("shrink: %zu -> %zu faults (%zu runs)\n", nf, n, s.runs);
-    /* 4. shorter durations, later starts, whole milliseconds */
+    /* 4. smaller load, fewer nodes: the parameters the scenario declares shrinkable (before the
+     *    durations: a load cut down to fit a shortened window would be an artefact of the cut) */
+    shrink_params(&s, f, idx, n, rj_get(j0, "params"), rj_get(j0, "shrink"));
+    /* 5. shorter durations, later starts, whole milliseconds */
     for (size_t k = 0; k < n; k++) {
         fault_t *x = &f[idx[k]];
         if (isnan(x->stop)) continue;
@@ -488,7 +546,27 @@ int host_shrink_main(int argc, char **argv, const char *prog)
             }
         free(saved);
     }
-    /* 5. the result: sim.at calls, the minimal scenario, the reproduce command */
+    /* 6. the result: sim.at calls, the minimal scenario, the reproduce command. With fewer nodes
+     *    the replay drops what concerned the missing ones: one last run records what it applied. */
+    if (s.npsets && n > 0 && fails(&s, f, idx, n)) {
+        char *out2 = rp_read_file(s.out, NULL);
+        size_t ne = 0;
+        fault_t *eff = parse_faults(out2 ? out2 : "", &ne);
+        free(out2);
+        if (ne > 0) {
+            for (size_t i = 0; i < nf; i++) {
+                free(f[i].fields);
+                free(f[i].apply);
+                free(f[i].undo);
+            }
+            free(f);
+            f = eff;
+            nf = n = ne;
+            for (size_t i = 0; i < n; i++) idx[i] = i;
+        } else {
+            free(eff);
+        }
+    }
     jbuf_t b;
     jbuf_init(&b);
     schedule_lua(&b, f, idx, n);
@@ -521,6 +599,11 @@ int host_shrink_main(int argc, char **argv, const char *prog)
     qsort(lines, nl, sizeof *lines, cmp_line);
     printf("minimal fault schedule (%zu faults, %zu runs in all); paste in place of the sim.nemesis call:\n", n, s.runs);
     printf("-- otpsim shrink %s --seed %" PRIu64 ": \"%s\" still fails (times in ms)\n", s.path, s.seed, s.check);
+    if (s.npsets) {
+        printf("-- with");
+        for (size_t i = 0; i < s.npsets; i++) printf(" --set %s=%s", s.psets[i].name, s.psets[i].value);
+        printf("\n");
+    }
     for (size_t i = 0; i < nl; i++) {
         fputs(lines[i].text, stdout);
         free(lines[i].text);
@@ -531,7 +614,12 @@ int host_shrink_main(int argc, char **argv, const char *prog)
         jbuf_t r;
         jbuf_init(&r);
         jbuf_printf(&r, "%s run %s --seed %" PRIu64, prog, out_file, s.seed);
-        for (size_t i = 0; i < nsets; i++) jbuf_printf(&r, " --set '%s=%s'", sets[i].name, sets[i].value);
+        for (size_t i = 0; i < nsets; i++) {
+            bool shrunk = false;
+            for (size_t k = 0; k < s.npsets; k++) shrunk |= strcmp(s.psets[k].name, sets[i].name) == 0;
+            if (!shrunk) jbuf_printf(&r, " --set '%s=%s'", sets[i].name, sets[i].value);
+        }
+        for (size_t i = 0; i < s.npsets; i++) jbuf_printf(&r, " --set '%s=%s'", s.psets[i].name, s.psets[i].value);
         printf("written: %s (the scenario with this schedule given to its sim.nemesis)\n", out_file);
         printf("reproduce: %s\n", jbuf_cstr(&r));
         jbuf_deinit(&r);
@@ -563,5 +651,10 @@ out:
     free(s.json);
     free(s.out);
     free(s.check);
+    for (size_t i = 0; i < s.npsets; i++) {
+        free(s.psets[i].name);
+        free(s.psets[i].value);
+    }
+    rj_free(j0);
     return rc;
 }

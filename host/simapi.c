@@ -88,6 +88,30 @@ static int sim_param(lua_State *L)
     for (size_t i = 0; i < s->nparams; i++)
         if (strcmp(s->params[i].name, name) == 0)
             return luaL_error(L, "sim.param: parameter '%s' is declared twice", name);
+    /* {shrink = FLOOR}: `otpsim shrink` may lower this number as far as FLOOR (docs/reproducing.md) */
+    bool shrinkable = false;
+    lua_Number floor_v = 0;
+    if (!lua_isnoneornil(L, 3)) {
+        luaL_checktype(L, 3, LUA_TTABLE);
+        lua_pushnil(L);
+        while (lua_next(L, 3)) {
+            const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?";
+            if (strcmp(k, "shrink") != 0)
+                return luaL_error(L, "sim.param: parameter '%s': unknown option '%s' (known: shrink)", name, k);
+            lua_pop(L, 1);
+        }
+        lua_getfield(L, 3, "shrink");
+        if (!lua_isnil(L, -1)) {
+            if (t != LUA_TNUMBER || !lua_isnumber(L, -1))
+                return luaL_error(L, "sim.param: parameter '%s': shrink takes a number (the smallest value "
+                                     "otpsim shrink may try) and needs a numeric default", name);
+            floor_v = lua_tonumber(L, -1);
+            if (!(floor_v <= lua_tonumber(L, 2)))
+                return luaL_error(L, "sim.param: parameter '%s': shrink floor %s is above the default %s",
+                                  name, lua_tostring(L, -1), lua_tostring(L, 2));
+            shrinkable = true;
+        }
+    }
     lua_settop(L, 2);
     const char *given = NULL;
     for (size_t i = 0; i < s->opts->nsets; i++)
@@ -123,9 +147,17 @@ static int sim_param(lua_State *L)
     host_param_t *p = &s->params[s->nparams];
     p->name = strdup(name);
     p->json = strdup(jbuf_cstr(jb));
-    if (!p->name || !p->json) {
+    p->shrink = NULL;
+    if (shrinkable) {
+        char num[64];
+        if (floor_v == (lua_Number)(long long)floor_v) snprintf(num, sizeof num, "%lld", (long long)floor_v);
+        else snprintf(num, sizeof num, "%.17g", (double)floor_v);
+        p->shrink = strdup(num);
+    }
+    if (!p->name || !p->json || (shrinkable && !p->shrink)) {
         free(p->name);
         free(p->json);
+        free(p->shrink);
         return luaL_error(L, "out of memory");
     }
     s->nparams++;

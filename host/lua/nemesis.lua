@@ -18,7 +18,8 @@ local KNOWN = {}
 for _, k in ipairs(KINDS) do KNOWN[k] = true end
 
 local OPTIONS = {faults = true, rate = true, from = true, to = true, nodes = true, swarm = true,
-                 duration = true, max_down = true, kill = true, schedule = true}
+                 duration = true, max_down = true, kill = true, schedule = true,
+                 existing_nodes_only = true}
 
 -- a duration option as milliseconds: a number, a string ("5s") or a distribution
 local function ms_of(v, what)
@@ -46,7 +47,7 @@ function sim.nemesis(o)
   for k in pairs(o) do
     if not OPTIONS[k] then
       error("sim.nemesis: unknown option '" .. tostring(k) ..
-            "' (options: faults, rate, from, to, nodes, swarm, duration, max_down, kill, schedule)", 2)
+            "' (options: faults, rate, from, to, nodes, swarm, duration, max_down, kill, schedule, existing_nodes_only)", 2)
     end
   end
   if o.schedule ~= nil then return sim._nemesis_replay(o) end
@@ -254,7 +255,30 @@ local APPLY = {
   kill = function(f) sim.kill({f.name, f.node}, "kill") end,
 }
 
--- sim.nemesis{schedule = {...}, to = ..., nodes = ...}: the explicit schedule, no random draws.
+-- The fault restricted to the nodes that exist (nil: nothing of it is left). Shrinking a node-count
+-- parameter (otpsim shrink) replays a schedule recorded with more nodes: a fault on a missing node
+-- is dropped, a partition keeps the nodes that exist on each side.
+local ONE_NODE = {crash = true, pause = true, slow = true, clock_drift = true, kill = true}
+local function restrict(f, exists)
+  if ONE_NODE[f.kind] then return exists[f.node] and f or nil end
+  if f.kind == "partition" then
+    local function keep(g)
+      local out = {}
+      for _, n in ipairs(type(g) == "table" and g or {g}) do if exists[n] then out[#out + 1] = n end end
+      return out
+    end
+    local a, b = keep(f.a), keep(f.b)
+    if #a == 0 or #b == 0 then return nil end
+    local g = {}
+    for k, v in pairs(f) do g[k] = v end
+    g.a, g.b = a, b
+    return g
+  end
+  return exists[f.x] and exists[f.y] and f or nil
+end
+
+-- sim.nemesis{schedule = {...}, to = ..., nodes = ..., existing_nodes_only = bool}: the explicit
+-- schedule, no random draws.
 function sim._nemesis_replay(o)
   if type(o.schedule) ~= "table" then error("sim.nemesis: schedule must be a list of faults", 3) end
   if o.to == nil then error("sim.nemesis: 'to' (when the faults stop) is required", 3) end
@@ -265,8 +289,15 @@ function sim._nemesis_replay(o)
       error("sim.nemesis: schedule entry " .. i .. " is not a recorded fault", 3)
     end
   end
-  sim._fault_note("nemesis", string.format("explicit schedule of %d faults to %gms", #o.schedule, to))
-  for _, f in ipairs(o.schedule) do
+  local schedule = o.schedule
+  if o.existing_nodes_only then
+    local exists = {}
+    for _, n in ipairs(sim._nodes()) do exists[n] = true end
+    schedule = {}
+    for _, f in ipairs(o.schedule) do schedule[#schedule + 1] = restrict(f, exists) end
+  end
+  sim._fault_note("nemesis", string.format("explicit schedule of %d faults to %gms", #schedule, to))
+  for _, f in ipairs(schedule) do
     sim.at(f.at, function()
       local undo = APPLY[f.kind](f)
       if undo and f.stop then sim.at(math.max(f.stop, sim.now()), undo) end
@@ -282,5 +313,5 @@ function sim._nemesis_replay(o)
     sim._fault_note("nemesis_end", "healed; liveness phase begins")
   end)
   sim._faults_end(to)
-  return {kinds = {}, weights = {}, schedule = o.schedule, to = to, nodes = nodes}
+  return {kinds = {}, weights = {}, schedule = schedule, to = to, nodes = nodes}
 end

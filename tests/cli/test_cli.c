@@ -703,6 +703,41 @@ START_TEST(test_set_bad_conversion)
 }
 END_TEST
 
+/* sim.param(name, default, {shrink = FLOOR}): the floor reaches --json under "shrink" (for
+ * otpsim shrink); a floor above the default, on a non-number, or an unknown option is an error. */
+START_TEST(test_param_shrink_floor)
+{
+    char *s = scenario("local n = sim.param(\"n\", 8, {shrink = 2})\n"
+                       "local r = sim.param(\"r\", 2.5, {shrink = 0.5})\n"
+                       "local k = sim.param(\"k\", 3)\n");
+    char *json = sibling(s, "result.json");
+    tu_result_t r = tu_run("run", s, "--set", "n=4", "--json", json, NULL);
+    ck_assert_msg(r.code == 0, "exit %d\n%s%s", r.code, r.out, r.err);
+    char *j = tu_read_file(json);
+    ck_assert_ptr_nonnull(j);
+    ck_assert_msg(strstr(j, "\"params\":{\"n\":4,\"r\":2.5,\"k\":3},\"shrink\":{\"n\":2,\"r\":0.5}") != NULL, "%s", j);
+    free(j);
+    tu_result_free(&r);
+    cleanup(s);
+    s = scenario("local a = 0\nlocal n = sim.param(\"n\", 1, {shrink = 2})\n");
+    r = tu_run("run", s, NULL);
+    assert_error(&r, "s.lua:2:", "'n'", "above the default", NULL);
+    tu_result_free(&r);
+    cleanup(s);
+    s = scenario("local a = 0\nlocal n = sim.param(\"n\", \"x\", {shrink = 2})\n");
+    r = tu_run("run", s, NULL);
+    assert_error(&r, "s.lua:2:", "'n'", "numeric default", NULL);
+    tu_result_free(&r);
+    cleanup(s);
+    s = scenario("local a = 0\nlocal n = sim.param(\"n\", 1, {shrnk = 0})\n");
+    r = tu_run("run", s, NULL);
+    assert_error(&r, "s.lua:2:", "unknown option 'shrnk'", NULL);
+    tu_result_free(&r);
+    cleanup(s);
+    free(json);
+}
+END_TEST
+
 START_TEST(test_set_unknown_param)
 {
     char *s = scenario("local n = sim.param(\"n\", 1)\n"
@@ -1266,6 +1301,7 @@ Suite *suite_cli(void)
         { "set_converts_values", test_set_converts_values },
         { "set_bad_conversion", test_set_bad_conversion },
         { "set_unknown_param", test_set_unknown_param },
+        { "param_shrink_floor", test_param_shrink_floor },
         { "set_last_wins", test_set_last_wins },
         { "err_missing_scenario", test_err_missing_scenario },
         { "err_syntax", test_err_syntax },

@@ -73,6 +73,36 @@ START_TEST(test_eventually_holds_and_fails)
 }
 END_TEST
 
+/* An explicit schedule naming a node the run does not have: an error, unless existing_nodes_only
+ * (what otpsim shrink passes when it tries fewer nodes) restricts each fault to the nodes there:
+ * a crash of the missing node is dropped, a partition keeps the nodes that exist on each side. */
+START_TEST(test_nemesis_replay_existing_nodes_only)
+{
+    char *s = scenario("sim.node('a') sim.node('b')\n"
+                       "local only = sim.param('only', true)\n"
+                       "local h = sim.nemesis{to = 500, existing_nodes_only = only, schedule = {\n"
+                       "  {at = 100, stop = 200, kind = 'crash', node = 'c'},\n"
+                       "  {at = 100, stop = 300, kind = 'partition', a = {'a', 'c'}, b = {'b'}},\n"
+                       "  {at = 150, stop = 250, kind = 'partition', a = {'c'}, b = {'a', 'b'}}}}\n"
+                       "sim.at(120, function() print('cut', sim.node_stats('a').up, #h.schedule) end)\n"
+                       "sim.at(400, function()\n"
+                       "  local f = h.schedule[1]\n"
+                       "  print(f.kind, table.concat(f.a, ','), table.concat(f.b, ','))\n"
+                       "end)\n"
+                       "sim.run{duration = '1s'}\n");
+    tu_result_t r = tu_run("run", s, "--trace", "/dev/null", NULL);
+    ck_assert_msg(r.code == 0, "%s%s", r.out, r.err);
+    ck_assert_msg(strstr(r.out, "cut\ttrue\t1") != NULL, "%s", r.out);
+    ck_assert_msg(strstr(r.out, "partition\ta\tb") != NULL, "%s", r.out);
+    tu_result_free(&r);
+    r = tu_run("run", s, "--set", "only=false", NULL);
+    ck_assert_msg(r.code == 2, "%s%s", r.out, r.err);
+    ck_assert_msg(strstr(r.err, "'c'") != NULL, "%s", r.err);
+    tu_result_free(&r);
+    free(s);
+}
+END_TEST
+
 /* The nemesis's note in the trace: its plan. */
 static char *nemesis_plan(const char *s, const char *seed, bool swarm)
 {
@@ -186,6 +216,7 @@ Suite *suite_faults(void)
     tcase_add_test(tc, test_always_sampled_every);
     tcase_add_test(tc, test_eventually_holds_and_fails);
     tcase_add_test(tc, test_nemesis_schedule_from_seed);
+    tcase_add_test(tc, test_nemesis_replay_existing_nodes_only);
     tcase_add_test(tc, test_nemesis_bad_options);
     tcase_add_test(tc, test_kv_cluster_passes);
     tcase_add_test(tc, test_kv_cluster_bug_found_by_nemesis);

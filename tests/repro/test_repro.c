@@ -409,9 +409,10 @@ START_TEST(sweep_shards_through_gnu_parallel_merge_to_the_whole)
 END_TEST
 
 /* The planted bug: acknowledged writes are lost only when a partition cutting b from c and a
- * crash of b overlap. The sweep finds failing seeds; shrink cuts 20+ faults down to those two;
- * the printed sim.at calls, pasted into the scenario in place of the nemesis, still fail; the
- * written minimal scenario reproduces. */
+ * crash of b overlap. The sweep finds failing seeds; shrink cuts 20+ faults down to those two
+ * and the declared parameters (3 client nodes writing 50 times a second) down to one client
+ * writing less often; the printed sim.at calls, pasted into the scenario in place of the
+ * nemesis, still fail with those parameters; the written minimal scenario reproduces. */
 START_TEST(shrink_planted_bug_to_partition_and_crash)
 {
     const char *sc = "tests/repro/lost_write.lua";
@@ -437,6 +438,18 @@ START_TEST(shrink_planted_bug_to_partition_and_crash)
     ck_assert_ptr_nonnull(strstr(r.out, "sim.partition("));
     ck_assert_ptr_nonnull(strstr(r.out, "sim.crash(\"b\")"));
     ck_assert_ptr_nonnull(strstr(r.out, "reproduce: "));
+    /* fewer nodes, less load: the parameters declared with a shrink floor */
+    ck_assert_msg(strstr(r.out, "shrink: parameter clients: 3 -> 1 ") != NULL, "%s", r.out);
+    const char *wp = strstr(r.out, "shrink: parameter writes: 50 -> ");
+    ck_assert_ptr_nonnull(wp);
+    long writes = strtol(wp + strlen("shrink: parameter writes: 50 -> "), NULL, 10);
+    ck_assert_int_ge(writes, 1);
+    ck_assert_int_lt(writes, 50);
+    char wset[32];
+    snprintf(wset, sizeof wset, "writes=%ld", writes);
+    ck_assert_ptr_nonnull(strstr(r.out, "-- with --set clients=1 --set writes="));
+    ck_assert_ptr_null(strstr(r.out, "\"a2\"")); /* the schedule names no node that is gone */
+    ck_assert_ptr_nonnull(strstr(r.out, "--set 'clients=1'"));
     /* paste the sim.at lines into the scenario, with the nemesis off */
     char *text = tu_read_file(sc);
     ck_assert_ptr_nonnull(text);
@@ -453,11 +466,11 @@ START_TEST(shrink_planted_bug_to_partition_and_crash)
     fputs(mark + strlen("-- PASTE HERE"), f);
     fclose(f);
     tu_result_free(&r);
-    r = tu_run("run", pasted, "--set", "nemesis=false", "-q", NULL);
+    r = tu_run("run", pasted, "--set", "nemesis=false", "--set", "clients=1", "--set", wset, "-q", NULL);
     ck_assert_msg(r.code == 1, "%s", r.out);
     ck_assert_ptr_nonnull(strstr(r.out, "FAIL  no acknowledged write lost"));
     tu_result_free(&r);
-    r = tu_run("run", min, "--seed", seed, "-q", NULL);
+    r = tu_run("run", min, "--seed", seed, "--set", "clients=1", "--set", wset, "-q", NULL);
     ck_assert_int_eq(r.code, 1);
     tu_result_free(&r);
     /* a passing seed has nothing to shrink; usage errors */
