@@ -2,8 +2,9 @@
  *
  * The nemesis records its schedule as data and replays an explicit one (host/lua/nemesis.lua).
  * The shrinker runs a copy of the scenario with a one-line prelude (so line numbers stay the
- * same) that wraps sim.nemesis: it prints the recorded schedule at the end of the fault window
- * and, for a candidate, hands the nemesis an explicit schedule. Each candidate is one `otpsim
+ * same) that wraps sim.nemesis: it prints each fault as the nemesis records it (so a run that a
+ * sim.always stops early still shows its schedule) and, for a candidate, hands the nemesis an
+ * explicit schedule. Each candidate is one `otpsim
  * run` child process (/proc/self/exe); "still fails" means the same check fails (its --json).
  * Delta debugging (ddmin) over the faults, then the parameters declared with a shrink floor
  * (bisection, passed as --set), then shorter durations and later starts per fault, then whole
@@ -42,31 +43,33 @@ const char host_shrink_usage[] =
     "the recorded schedule does not reproduce the failure, 2 usage error, 3 internal error.\n";
 
 static const char prelude[] =
-    "local __otpsim_shrink = @SCHED@ do local orig = sim.nemesis local function lit(v) if type(v) == \"st"
-    "ring\" then return string.format(\"%q\", v) end if type(v) == \"number\" then if v == math.floor(v) "
-    "and math.abs(v) < 2^53 then return string.format(\"%d\", math.floor(v)) end return string.format(\"%"
-    ".17g\", v) end if type(v) == \"table\" then local t = {} for i, x in ipairs(v) do t[i] = lit(x) end "
-    "return \"{\" .. table.concat(t, \", \") .. \"}\" end return tostring(v) end local KEYS = {\"node\", "
-    "\"a\", \"b\", \"x\", \"y\", \"factor\", \"ppm\", \"latency\", \"loss_ppm\", \"name\"} local function"
-    " fields(f) local t = {\"kind = \" .. lit(f.kind)} for _, k in ipairs(KEYS) do if f[k] ~= nil then t["
-    "#t + 1] = k .. \" = \" .. lit(f[k]) end end return table.concat(t, \", \") end local function calls("
-    "f) local k = f.kind if k == \"crash\" then return \"sim.crash(\" .. lit(f.node) .. \")\", \"if not s"
-    "im.node_stats(\" .. lit(f.node) .. \").up then sim.restart(\" .. lit(f.node) .. \") end\" end if k ="
-    "= \"pause\" then return \"sim.pause(\" .. lit(f.node) .. \", $DUR)\", \"-\" end if k == \"partition\""
-    " then return \"sim.partition(\" .. lit(f.a) .. \", \" .. lit(f.b) .. \")\", \"sim.heal()\" end if k "
-    "== \"partition_oneway\" then return \"sim.partition_oneway(\" .. lit(f.x) .. \", \" .. lit(f.y) .. \""
-    ")\", \"sim.heal()\" end if k == \"degrade\" then return \"sim.degrade(\" .. lit(f.x) .. \", \" .. li"
-    "t(f.y) .. \", {latency = \" .. lit(f.latency) .. \", loss_ppm = \" .. lit(f.loss_ppm) .. \"})\", \"s"
-    "im.heal()\" end if k == \"disconnect\" then return \"sim.disconnect(\" .. lit(f.x) .. \", \" .. lit("
-    "f.y) .. \")\", \"-\" end if k == \"slow\" then return \"sim.slow(\" .. lit(f.node) .. \", \" .. lit("
-    "f.factor) .. \")\", \"sim.slow(\" .. lit(f.node) .. \", 1)\" end if k == \"clock_drift\" then return"
-    " \"sim.clock_drift(\" .. lit(f.node) .. \", \" .. lit(f.ppm) .. \")\", \"sim.clock_drift(\" .. lit(f"
-    ".node) .. \", 0)\" end if k == \"kill\" then return \"sim.kill({\" .. lit(f.name) .. \", \" .. lit(f"
-    ".node) .. \"}, \\\"kill\\\")\", \"-\" end return \"-\", \"-\" end sim.nemesis = function(o) if __otp"
-    "sim_shrink then o.schedule = __otpsim_shrink o.existing_nodes_only = true end local h = orig(o) sim.at(h.to, function() for _, f "
-    "in ipairs(h.schedule) do local ap, un = calls(f) print(\"OTPSIM-SHRINK-FAULT\\t\" .. lit(f.at) .. \""
-    "\\t\" .. (f.stop and lit(f.stop) or \"-\") .. \"\\t\" .. fields(f) .. \"\\t\" .. ap .. \"\\t\" .. un"
-    ") end end) return h end end";
+    "local __otpsim_shrink, __otpsim_record = @SCHED@, @REC@ do local orig = sim.nemesis local "
+    "function lit(v) if type(v) == \"string\" then return string.format(\"%q\", v) end if type(v) == "
+    "\"number\" then if v == math.floor(v) and math.abs(v) < 2^53 then return string.format(\"%d\", "
+    "math.floor(v)) end return string.format(\"%.17g\", v) end if type(v) == \"table\" then local t = {} "
+    "for i, x in ipairs(v) do t[i] = lit(x) end return \"{\" .. table.concat(t, \", \") .. \"}\" end "
+    "return tostring(v) end local KEYS = {\"node\", \"a\", \"b\", \"x\", \"y\", \"factor\", \"ppm\", \"latency\", "
+    "\"loss_ppm\", \"name\"} local function fields(f) local t = {\"kind = \" .. lit(f.kind)} for _, k in "
+    "ipairs(KEYS) do if f[k] ~= nil then t[#t + 1] = k .. \" = \" .. lit(f[k]) end end return "
+    "table.concat(t, \", \") end local function calls(f) local k = f.kind if k == \"crash\" then return "
+    "\"sim.crash(\" .. lit(f.node) .. \")\", \"if not sim.node_stats(\" .. lit(f.node) .. \").up then "
+    "sim.restart(\" .. lit(f.node) .. \") end\" end if k == \"pause\" then return \"sim.pause(\" .. "
+    "lit(f.node) .. \", $DUR)\", \"-\" end if k == \"partition\" then return \"sim.partition(\" .. lit(f.a) "
+    ".. \", \" .. lit(f.b) .. \")\", \"sim.heal()\" end if k == \"partition_oneway\" then return "
+    "\"sim.partition_oneway(\" .. lit(f.x) .. \", \" .. lit(f.y) .. \")\", \"sim.heal()\" end if k == "
+    "\"degrade\" then return \"sim.degrade(\" .. lit(f.x) .. \", \" .. lit(f.y) .. \", {latency = \" .. "
+    "lit(f.latency) .. \", loss_ppm = \" .. lit(f.loss_ppm) .. \"})\", \"sim.heal()\" end if k == "
+    "\"disconnect\" then return \"sim.disconnect(\" .. lit(f.x) .. \", \" .. lit(f.y) .. \")\", \"-\" end if k "
+    "== \"slow\" then return \"sim.slow(\" .. lit(f.node) .. \", \" .. lit(f.factor) .. \")\", \"sim.slow(\" "
+    ".. lit(f.node) .. \", 1)\" end if k == \"clock_drift\" then return \"sim.clock_drift(\" .. "
+    "lit(f.node) .. \", \" .. lit(f.ppm) .. \")\", \"sim.clock_drift(\" .. lit(f.node) .. \", 0)\" end if k "
+    "== \"kill\" then return \"sim.kill({\" .. lit(f.name) .. \", \" .. lit(f.node) .. \"}, \\\"kill\\\")\", \"-\" "
+    "end return \"-\", \"-\" end sim.nemesis = function(o) if __otpsim_shrink then o.schedule = "
+    "__otpsim_shrink o.existing_nodes_only = true end local h = orig(o) local function emit(f) local "
+    "ap, un = calls(f) print(\"OTPSIM-SHRINK-FAULT\\t\" .. lit(f.at) .. \"\\t\" .. (f.stop and lit(f.stop) "
+    "or \"-\") .. \"\\t\" .. fields(f) .. \"\\t\" .. ap .. \"\\t\" .. un) end if __otpsim_record then for _, f "
+    "in ipairs(h.schedule) do emit(f) end setmetatable(h.schedule, {__newindex = function(t, k, v) "
+    "rawset(t, k, v) emit(v) end}) end return h end end";
 
 typedef struct fault {
     double at, stop;       /* ms; stop NAN: an instant */
@@ -99,15 +102,19 @@ static void schedule_lua(jbuf_t *b, const fault_t *f, const size_t *idx, size_t 
     jbuf_puts(b, "}");
 }
 
-/* Writes the scenario with the prelude (sched NULL: record only) to path. */
-static int write_variant(const shrink_t *s, const char *path, const char *sched)
+/* Writes the scenario with the prelude to path: sched NULL lets the nemesis draw its schedule,
+ * else it replays sched; record makes it print each fault it applies (for the shrinker, not in
+ * the scenario written for the user). */
+static int write_variant(const shrink_t *s, const char *path, const char *sched, bool record)
 {
     jbuf_t b;
     jbuf_init(&b);
-    const char *at = strstr(prelude, "@SCHED@");
+    const char *at = strstr(prelude, "@SCHED@"), *rec = strstr(prelude, "@REC@");
     jbuf_put(&b, prelude, (size_t)(at - prelude));
     jbuf_puts(&b, sched ? sched : "nil");
-    jbuf_puts(&b, at + 7);
+    jbuf_put(&b, at + 7, (size_t)(rec - (at + 7)));
+    jbuf_puts(&b, record ? "true" : "false");
+    jbuf_puts(&b, rec + 5);
     jbuf_putc(&b, ' ');
     jbuf_puts(&b, s->text);
     int rc = b.oom ? -1 : rp_write_file(path, b.p, b.len);
@@ -193,7 +200,7 @@ static bool fails(shrink_t *s, const fault_t *f, const size_t *idx, size_t n)
     jbuf_t b;
     jbuf_init(&b);
     schedule_lua(&b, f, idx, n);
-    int wrc = write_variant(s, s->copy, jbuf_cstr(&b));
+    int wrc = write_variant(s, s->copy, jbuf_cstr(&b), true);
     jbuf_deinit(&b);
     if (wrc != 0) return false;
     int rc = run_copy(s);
@@ -350,7 +357,16 @@ static void shrink_params(shrink_t *s, const fault_t *f, const size_t *idx, size
                 else lo = mid;
             }
         }
-        printf("shrink: parameter %s: %.10g -> %s (%zu runs)\n", name, v->num, param_set(s, name, hi, integer), s->runs);
+        if (hi < v->num) {
+            printf("shrink: parameter %s: %.10g -> %s (%zu runs)\n", name, v->num, param_set(s, name, hi, integer),
+                   s->runs);
+            continue;
+        }
+        printf("shrink: parameter %s stays %.10g: no smaller value fails (%zu runs)\n", name, v->num, s->runs);
+        s->npsets--; /* the override just tried is the last one */
+        free(s->psets[s->npsets].name);
+        free(s->psets[s->npsets].value);
+        s->psets[s->npsets] = (rp_kv_t){ NULL, NULL };
     }
 }
 
@@ -462,7 +478,7 @@ int host_shrink_main(int argc, char **argv, const char *prog)
 
     /* 1. the failing run, recording its schedule */
     rc = 3;
-    if (write_variant(&s, s.copy, NULL) != 0) goto cleanup;
+    if (write_variant(&s, s.copy, NULL, true) != 0) goto cleanup;
     int r0 = run_copy(&s);
     char *output = rp_read_file(s.out, NULL);
     bool tf = false;
@@ -579,7 +595,7 @@ int host_shrink_main(int argc, char **argv, const char *prog)
         snprintf(defname, sizeof defname, "%s-seed%" PRIu64 "-min.lua", stem, s.seed);
         out_file = defname;
     }
-    int wrc = write_variant(&s, out_file, jbuf_cstr(&b));
+    int wrc = write_variant(&s, out_file, jbuf_cstr(&b), false);
     jbuf_deinit(&b);
     at_line_t *lines = rp_alloc((2 * n + 1) * sizeof *lines);
     size_t nl = 0;
@@ -597,7 +613,8 @@ int host_shrink_main(int argc, char **argv, const char *prog)
         jbuf_deinit(&l);
     }
     qsort(lines, nl, sizeof *lines, cmp_line);
-    printf("minimal fault schedule (%zu faults, %zu runs in all); paste in place of the sim.nemesis call:\n", n, s.runs);
+    printf("minimal fault schedule (%zu fault%s, %zu runs in all); paste in place of the sim.nemesis call:\n", n,
+           n == 1 ? "" : "s", s.runs);
     printf("-- otpsim shrink %s --seed %" PRIu64 ": \"%s\" still fails (times in ms)\n", s.path, s.seed, s.check);
     if (s.npsets) {
         printf("-- with");

@@ -25,7 +25,7 @@
 --   otpsim run scenarios/kv_cluster.lua
 --   otpsim run scenarios/kv_cluster.lua --set buggy=true --seed 3
 
-local N        = sim.param("nodes", 5)
+local N        = sim.param("nodes", 5, {shrink = 2})  -- otpsim shrink may try fewer
 local buggy    = sim.param("buggy", false)
 local faults_to = sim.param("faults_until_ms", 40000)
 local nemesis  = sim.param("nemesis", true)

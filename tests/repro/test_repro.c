@@ -491,6 +491,38 @@ START_TEST(shrink_planted_bug_to_partition_and_crash)
 }
 END_TEST
 
+/* kv_cluster.lua's planted merge bug (--set buggy=true) at seed 3: the nemesis's five faults on
+ * five nodes come down to one fault between two nodes (its `nodes` parameter declares a shrink
+ * floor of 2); a failure that a sim.always stops early still has its schedule recorded; the
+ * reproduce command printed fails the same check. */
+START_TEST(shrink_kv_cluster_to_two_nodes)
+{
+    char *d = tmpdir();
+    char *min = path_in(d, "kv_min.lua");
+    tu_result_t r = tu_run("shrink", "scenarios/kv_cluster.lua", "--seed", "3", "--set", "buggy=true", "--out", min, NULL);
+    ck_assert_msg(r.code == 0, "%s%s", r.out, r.err);
+    const char *inj = strstr(r.out, "the nemesis injected ");
+    ck_assert_ptr_nonnull(inj);
+    ck_assert_int_ge(strtol(inj + strlen("the nemesis injected "), NULL, 10), 2);
+    ck_assert_msg(strstr(r.out, "minimal fault schedule (1 fault,") != NULL, "%s", r.out);
+    const char *np = strstr(r.out, "shrink: parameter nodes: 5 -> ");
+    ck_assert_msg(np != NULL, "%s", r.out);
+    long nodes = strtol(np + strlen("shrink: parameter nodes: 5 -> "), NULL, 10);
+    ck_assert_int_ge(nodes, 2);
+    ck_assert_int_lt(nodes, 5);
+    char nset[32];
+    snprintf(nset, sizeof nset, "nodes=%ld", nodes);
+    tu_result_free(&r);
+    r = tu_run("run", min, "--seed", "3", "--set", "buggy=true", "--set", nset, "-q", NULL);
+    ck_assert_int_eq(r.code, 1);
+    ck_assert_msg(strstr(r.out, "FAIL  versions never go back") != NULL, "%s", r.out);
+    tu_result_free(&r);
+    free(min);
+    rm_rf(d);
+    free(d);
+}
+END_TEST
+
 START_TEST(perfetto_export)
 {
     char *d = tmpdir();
@@ -579,6 +611,7 @@ Suite *suite_repro(void)
     tc = tcase_create("shrink");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, shrink_planted_bug_to_partition_and_crash);
+    tcase_add_test(tc, shrink_kv_cluster_to_two_nodes);
     suite_add_tcase(s, tc);
     tc = tcase_create("perfetto");
     tcase_set_timeout(tc, 60);
