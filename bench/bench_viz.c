@@ -35,7 +35,7 @@ static void ob_detach(void *ctx, const host_observation_t *o) { viz_detach(ctx, 
 
 static int run(const host_set_t *sets, size_t nsets, viz_t *v, host_run_result_t *r, double *wall)
 {
-    host_observer_t ob = { v, ob_attach, ob_between, ob_detach };
+    host_observer_t ob = { .ctx = v, .attach = ob_attach, .between = ob_between, .detach = ob_detach };
     host_run_opts_t o = { .path = "bench/viz_cluster.lua", .seed = 1, .sets = sets, .nsets = nsets,
                           .lib_dir = "scenarios/lib", .max_instructions = 1000000000,
                           .max_memory = (size_t)8 << 30, .out = stdout, .quiet = true, .observer = v ? &ob : NULL };

@@ -309,6 +309,7 @@ static void viz_obs_between(void *ctx, const host_observation_t *o, uint64_t *ev
     viz_obs_sync(ctx, o);
     viz_between(ctx, o->next_time, o->run_end, events, until);
 }
+static bool viz_obs_abandon(void *ctx) { return viz_rewind_pending(ctx, NULL); }
 static void viz_obs_detach(void *ctx, const host_observation_t *o)
 {
     viz_obs_sync(ctx, o);
@@ -510,7 +511,7 @@ static int cmd_run(int argc, char **argv, const char *prog)
             free(lib);
             goto out;
         }
-        viz_obs = (host_observer_t){ viz, viz_obs_attach, viz_obs_between, viz_obs_detach };
+        viz_obs = (host_observer_t){ viz, viz_obs_attach, viz_obs_between, viz_obs_detach, viz_obs_abandon };
         o.observer = &viz_obs;
     }
     if (test_extra_draw && !o.observer) o.observer = &host_test_extra_draw_observer;
@@ -532,6 +533,25 @@ static int cmd_run(int argc, char **argv, const char *prog)
     double t0 = wall_seconds();
     host_run_result_t r;
     host_scenario_run(&o, &r);
+    /* A jump back in the live view: the run is abandoned and run again from 0 — the same run,
+     * event for event — with the view replaying it up to the time asked for. Every output
+     * (trace, --json, --metrics) is that of the last, whole run. */
+    sim_time_t back;
+    while (viz && viz_rewind_pending(viz, &back)) {
+        host_run_result_free(&r);
+        char bt[32];
+        host_dur_format(back, bt, sizeof bt);
+        printf("rewind: the run starts again from 0 and the view opens paused at %s (same seed, same run)\n", bt);
+        fflush(stdout);
+        if (runobs_on) {
+            host_perfetto_t *pf = runobs.perfetto ? host_perfetto_new() : NULL;
+            host_runobs_deinit(&runobs); /* frees the old perfetto events */
+            o.observer = host_runobs_init(&runobs, &viz_obs, SIM_TIME_MAX, 0, seed, stdout);
+            runobs.perfetto = pf;
+            runobs.perfetto_path = perfetto;
+        }
+        host_scenario_run(&o, &r);
+    }
     double wall = wall_seconds() - t0;
     free(lib);
     if (viz) {

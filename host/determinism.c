@@ -45,7 +45,7 @@ static void extra_draw_between(void *ctx, const host_observation_t *o, uint64_t 
     *until = SIM_TIME_MAX;
 }
 
-const host_observer_t host_test_extra_draw_observer = { NULL, NULL, extra_draw_between, NULL };
+const host_observer_t host_test_extra_draw_observer = { .between = extra_draw_between };
 
 /* Runs one child; its stdout goes to the terminal (show) or /dev/null. Returns its exit code,
  * or -1 if it could not run. */

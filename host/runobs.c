@@ -157,6 +157,12 @@ static void ro_detach(void *ctx, const host_observation_t *o)
     if (ro->inner && ro->inner->detach) ro->inner->detach(ro->inner->ctx, o);
 }
 
+static bool ro_abandon(void *ctx)
+{
+    host_runobs_t *ro = ctx;
+    return ro->inner && ro->inner->abandon && ro->inner->abandon(ro->inner->ctx);
+}
+
 const host_observer_t *host_runobs_init(host_runobs_t *ro, const host_observer_t *inner, sim_time_t until_time,
                                         uint64_t until_event, uint64_t seed, FILE *out)
 {
@@ -170,7 +176,7 @@ const host_observer_t *host_runobs_init(host_runobs_t *ro, const host_observer_t
     if (!t) return inner;
     *t = (trace_observer_t){ ro, tr_begin, tr_field, tr_end };
     ro->tr_self = t;
-    ro->self = (host_observer_t){ ro, ro_attach, ro_between, ro_detach };
+    ro->self = (host_observer_t){ ro, ro_attach, ro_between, ro_detach, ro_abandon };
     return &ro->self;
 }
 

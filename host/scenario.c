@@ -250,6 +250,7 @@ static void observe_between(host_scenario_t *s, sim_time_t run_end)
     ob->between(ob->ctx, &o, &n, &until);
     s->obs_events = n ? n : 1;
     s->obs_until = until;
+    if (ob->abandon && ob->abandon(ob->ctx)) record_error(s, "the run was abandoned by its observer (a rewind)");
 }
 
 int host_scenario_advance(host_scenario_t *s, sim_time_t end)
@@ -259,7 +260,10 @@ int host_scenario_advance(host_scenario_t *s, sim_time_t end)
     while (!s->failed && !s->stopped && evq_peek_time(&s->w.q) <= end) {
         /* a run without an end stops when only the ticks of healthy connections are left */
         if (end == SIM_TIME_MAX && evq_len(&s->w.q) <= s->w.background && net_quiescent(&s->w.net)) break;
-        if (observed && (s->obs_events == 0 || evq_peek_time(&s->w.q) > s->obs_until)) observe_between(s, end);
+        if (observed && (s->obs_events == 0 || evq_peek_time(&s->w.q) > s->obs_until)) {
+            observe_between(s, end);
+            if (s->failed) break;
+        }
         if (!evq_pop(&s->w.q, &ev)) break;
         if (observed) s->obs_events--;
         ev.fn(ev.ctx, ev.arg);

@@ -47,6 +47,10 @@ typedef struct host_observer {
     void (*between)(void *ctx, const host_observation_t *o, uint64_t *events, sim_time_t *until);
     /* The run is over (checks judged, the end event traced); the world still exists. */
     void (*detach)(void *ctx, const host_observation_t *o);
+    /* Asked after each `between` (may be NULL): true abandons the run there — it ends at once as
+     * a scenario error, unjudged, and `detach` is still called. A live view rewinding in time
+     * does this; the CLI then runs the scenario again (the same run, event for event). */
+    bool (*abandon)(void *ctx);
 } host_observer_t;
 
 typedef struct host_run_opts {

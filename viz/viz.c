@@ -43,6 +43,9 @@ struct viz {
     uint64_t step_events;
     sim_time_t step_until;       /* paused: run up to here, then stop (0: none) */
     sim_time_t jump_to;          /* run without drawing up to here (0: none) */
+    bool rewinding;              /* a jump back: the run is abandoned and replayed from 0 */
+    sim_time_t rewind_to;        /* ... up to here, where the view opens paused */
+    uint32_t rewinds;            /* replays so far */
     sim_time_t shown;            /* the virtual time of the last frame */
     sim_time_t base_v;           /* virtual time at wall time base_w */
     double base_w, last_draw_w;
@@ -207,6 +210,26 @@ void viz_destroy(viz_t *v)
 
 void viz_attach(viz_t *v, struct sim_world *w)
 {
+    if (v->rewinding) { /* a replay after a jump back: a fresh model, the same view settings */
+        rt_pid_t inspected = v->m.inspect.pid; /* pids replay too: the same process comes back */
+        uint32_t flash = v->m.flash_frames;
+        viz_model_deinit(&v->m);
+        viz_model_init(&v->m);
+        v->m.flash_frames = flash;
+        v->m.inspect.pid = inspected;
+        v->slos_offered = 0;
+        v->ended = false;
+        v->exit_code = -1;
+        v->shown = 0;
+        v->rec_next = 0;
+        v->rec_k = 0;
+        v->step_events = 0;
+        v->step_until = 0;
+        v->paused = true;
+        v->jump_to = v->rewind_to;
+        v->rewinding = false;
+        v->rewinds++;
+    }
     v->w = w;
     trace_observer_set(&w->tr, viz_model_trace_observer(&v->m, w));
     v->base_w = v->last_draw_w = wall_s();
@@ -465,12 +488,26 @@ void viz_command(viz_t *v, int cmd)
 
 void viz_jump(viz_t *v, sim_time_t t)
 {
-    if (t <= world_now(v)) {
-        notice(v, "a run only goes forward: rerun with the same seed to see earlier times");
+    if (t > world_now(v)) {
+        v->jump_to = t;
         return;
     }
-    v->jump_to = t;
+    /* Back in time: a run only goes forward, but it is a pure function of its seed, so the host
+     * abandons this run and replays it from 0 (without drawing) up to t, where the view opens
+     * paused. Recording-only sessions never rewind (their frames are a record of one run). */
+    if (!v->o.live) return;
+    v->rewinding = true;
+    v->rewind_to = t;
+    v->jump_to = 0;
 }
+
+bool viz_rewind_pending(const viz_t *v, sim_time_t *t)
+{
+    if (v->rewinding && t) *t = v->rewind_to;
+    return v->rewinding && !v->closed;
+}
+
+uint32_t viz_rewinds(const viz_t *v) { return v->rewinds; }
 
 void viz_click(viz_t *v, float x, float y)
 {
@@ -643,7 +680,7 @@ void viz_between(viz_t *v, sim_time_t next_time, sim_time_t run_end, uint64_t *e
     v->run_end = run_end;
     *events = UINT64_MAX;
     *until = SIM_TIME_MAX;
-    if (v->closed) return;
+    if (v->closed || v->rewinding) return;
     if (!v->o.live) { /* headless: frames at fixed virtual times */
         record_due(v, next_time, false);
         *until = v->rec_next;
@@ -651,7 +688,7 @@ void viz_between(viz_t *v, sim_time_t next_time, sim_time_t run_end, uint64_t *e
     }
     for (;;) {
         bool input = pump(v);
-        if (v->closed) return;
+        if (v->closed || v->rewinding) return;
         record_due(v, next_time, false);
         double now_w = wall_s();
         bool due = now_w - v->last_draw_w >= FRAME_S;
@@ -725,7 +762,7 @@ void viz_detach(viz_t *v, int exit_code)
     v->exit_code = exit_code;
     v->ended = true;
     sim_time_t end = world_now(v);
-    if (v->closed) return;
+    if (v->closed || v->rewinding) return; /* an abandoned run: its replay follows */
     record_due(v, end, true);
     if (v->o.record_dir) {
         render(v, end);
@@ -736,7 +773,7 @@ void viz_detach(viz_t *v, int exit_code)
     draw_live(v, end);
     while (v->o.hold && !v->closed) {
         bool input = pump(v);
-        if (v->closed) break;
+        if (v->closed || v->rewinding) break;
         if (input || wall_s() - v->last_draw_w >= 0.05) draw_live(v, end);
         wait_ms(v, 30);
     }

@@ -81,8 +81,15 @@ enum {
     VIZ_CMD_SCREENSHOT,
 };
 void viz_command(viz_t *v, int cmd);
-/* Runs on without drawing until virtual time t (only forward). */
+/* Runs on without drawing until virtual time t. A time not after the present rewinds (live
+ * views only): the run is abandoned (viz_abandon says so to the host), the host runs the
+ * scenario again with the same seed and the same view attached, and the view replays it
+ * without drawing up to t, where it opens paused. */
 void viz_jump(viz_t *v, sim_time_t t);
+/* A rewind is asked for: the host must abandon the run and start it again (t: where to). */
+bool viz_rewind_pending(const viz_t *v, sim_time_t *t);
+/* How many times the run was replayed for a rewind. */
+uint32_t viz_rewinds(const viz_t *v);
 /* A click at frame coordinates: inspects the process there, or closes the inspector. */
 void viz_click(viz_t *v, float x, float y);
 /* Only node `node` (0-based), or every node (-1). */

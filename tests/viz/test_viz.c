@@ -581,7 +581,7 @@ static void ob_detach(void *ctx, const host_observation_t *o) { viz_detach(ctx, 
 static uint64_t run_in_process(viz_t *v)
 {
     FILE *out = tmpfile();
-    host_observer_t ob = { v, ob_attach, ob_between, ob_detach };
+    host_observer_t ob = { .ctx = v, .attach = ob_attach, .between = ob_between, .detach = ob_detach };
     host_run_opts_t o = { .path = SCEN, .seed = 7, .lib_dir = "scenarios/lib", .max_instructions = 1000000000,
                           .max_memory = (size_t)1 << 30, .out = out, .quiet = true, .observer = v ? &ob : NULL };
     host_run_result_t r;
@@ -727,6 +727,92 @@ START_TEST(test_window_keys_never_steer)
 }
 END_TEST
 
+/* ---- jumping back: the run is abandoned and replayed up to the moment ---------------------- */
+static bool ob_abandon(void *ctx) { return viz_rewind_pending(ctx, NULL); }
+
+typedef struct rewind_script {
+    rt_pid_t inspected;
+    bool asked, arrived, same_pid, resumed;
+    sim_time_t shown_on_arrival;
+    uint64_t events_on_arrival, events_first_pass_at_1s;
+    bool paused_on_arrival;
+} rewind_script_t;
+
+static void on_frame_rewind(void *ctx, viz_t *v)
+{
+    rewind_script_t *s = ctx;
+    const viz_model_t *m = viz_model(v);
+    sim_time_t t = viz_shown_time(v);
+    if (viz_rewinds(v) == 0) {
+        if (!s->events_first_pass_at_1s && t >= SIM_TIME_S) s->events_first_pass_at_1s = m->events;
+        if (!s->asked && t >= 3 * SIM_TIME_S) { /* inspect a process, then go back to 1 s */
+            const viz_layout_t *l = viz_layout(v);
+            for (uint32_t i = 0; i < l->nitems && !s->inspected; i++)
+                if (l->items[i].kind == VIZ_ITEM_PROC) {
+                    viz_click(v, l->items[i].x, l->items[i].y);
+                    s->inspected = m->inspect.pid;
+                }
+            viz_jump(v, SIM_TIME_S);
+            s->asked = true;
+        }
+        return;
+    }
+    if (!s->arrived && viz_is_paused(v) && t == SIM_TIME_S) {
+        s->arrived = true;
+        s->shown_on_arrival = t;
+        s->paused_on_arrival = viz_is_paused(v);
+        s->events_on_arrival = m->events;
+        s->same_pid = m->inspect.pid == s->inspected;
+        viz_command(v, VIZ_CMD_PAUSE); /* resume, as fast as possible, to the end */
+        viz_command(v, VIZ_CMD_MAX);
+        s->resumed = true;
+    }
+}
+
+/* j to an earlier time: the host abandons the run and runs it again with the same view, which
+ * replays it without drawing and opens paused at that time, the inspected process still
+ * selected; the run then goes on to the same end, the same trace-hash as without a view. */
+START_TEST(test_jump_back_replays_to_the_moment)
+{
+    uint64_t plain = run_in_process(NULL);
+    setenv("OTPSIM_VIZ_SPEED", "20", 1); /* 3 s of the 4 s run pass in 150 ms: the jump comes mid-run */
+    rewind_script_t s = { 0 };
+    viz_opts_t vo = { .live = true, .offscreen = true, .title = "t", .on_frame = on_frame_rewind, .on_frame_ctx = &s };
+    char err[256];
+    viz_t *v = viz_create(&vo, err, sizeof err);
+    ck_assert_msg(v != NULL, "%s", err);
+    FILE *out = tmpfile();
+    host_observer_t ob = { .ctx = v, .attach = ob_attach, .between = ob_between, .detach = ob_detach,
+                           .abandon = ob_abandon };
+    host_run_opts_t o = { .path = SCEN, .seed = 7, .lib_dir = "scenarios/lib", .max_instructions = 1000000000,
+                          .max_memory = (size_t)1 << 30, .out = out, .quiet = true, .observer = &ob };
+    host_run_result_t r;
+    host_scenario_run(&o, &r);
+    int runs = 1;
+    while (viz_rewind_pending(v, NULL)) { /* what the CLI does */
+        ck_assert_int_eq(r.exit_code, 2); /* the abandoned run: unjudged */
+        host_run_result_free(&r);
+        host_scenario_run(&o, &r);
+        runs++;
+    }
+    ck_assert_int_eq(runs, 2);
+    ck_assert_msg(r.exit_code == 0, "exit %d: %s", r.exit_code, r.error ? r.error : "");
+    ck_assert_uint_eq(r.trace_hash, plain);
+    ck_assert(s.asked && s.inspected != 0);
+    ck_assert(s.arrived && s.paused_on_arrival && s.resumed);
+    ck_assert_uint_eq(s.shown_on_arrival, SIM_TIME_S);
+    ck_assert(s.same_pid);
+    /* the replayed model holds the events up to 1 s: as many as the first pass had by then
+     * (the first pass counted at the first frame at or after 1 s, so at least as many) */
+    ck_assert_uint_gt(s.events_on_arrival, 0);
+    ck_assert_uint_le(s.events_on_arrival, s.events_first_pass_at_1s);
+    ck_assert_uint_eq(viz_rewinds(v), 1);
+    host_run_result_free(&r);
+    fclose(out);
+    viz_destroy(v);
+}
+END_TEST
+
 Suite *suite_viz(void)
 {
     Suite *s = suite_create("viz");
@@ -745,6 +831,7 @@ Suite *suite_viz(void)
     tcase_add_test(runs, test_cli_live_under_xvfb);
     tcase_add_test(runs, test_controls_never_steer);
     tcase_add_test(runs, test_window_keys_never_steer);
+    tcase_add_test(runs, test_jump_back_replays_to_the_moment);
     suite_add_tcase(s, runs);
     return s;
 }
