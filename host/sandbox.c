@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <lauxlib.h>
+#include <limits.h>
 #include <lualib.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,22 +81,21 @@ static int sandbox_require(lua_State *L)
     lua_getfield(L, LUA_REGISTRYINDEX, LOADED_KEY); /* 2 */
     if (lua_getfield(L, 2, name) != LUA_TNIL) return 1;
     lua_pop(L, 1);
-    if (!valid_module_name(name))
-        return luaL_error(L, "require: bad module name '%s' (letters, digits, '_', '-' and '.')", name);
-    luaL_Buffer rel;
-    luaL_buffinit(L, &rel);
-    for (const char *p = name; *p; p++) luaL_addchar(&rel, *p == '.' ? '/' : *p);
-    luaL_pushresult(&rel); /* 3: relative path without extension */
-    const char *relp = lua_tostring(L, 3);
+    if (!valid_module_name(name) || strlen(name) > 200)
+        return luaL_error(L, "require: bad module name '%s' (letters, digits, '_', '-' and '.'; at most 200)", name);
+    const host_sandbox_dirs_t *dirs = lua_touserdata(L, lua_upvalueindex(1));
+    char relp[256]; /* relative path without extension (valid_module_name bounds the length) */
+    size_t rl = 0;
+    for (const char *p = name; *p && rl + 1 < sizeof relp; p++) relp[rl++] = *p == '.' ? '/' : *p;
+    relp[rl] = 0;
     static const char *const suffixes[] = { ".lua", "/init.lua" };
     for (int where = 1; where <= 2; where++) {
-        const char *dir = lua_tostring(L, lua_upvalueindex(where));
+        const char *dir = where == 1 ? dirs->scenario : dirs->lib;
         for (int s = 0; s < 2; s++) {
-            const char *path = lua_pushfstring(L, "%s/%s%s", dir, relp, suffixes[s]);
-            if (!file_exists(path)) {
-                lua_pop(L, 1);
+            char path[PATH_MAX];
+            if (snprintf(path, sizeof path, "%s/%s%s", dir, relp, suffixes[s]) >= (int)sizeof path ||
+                !file_exists(path))
                 continue;
-            }
             lua_pushfstring(L, "@%s%s%s", where == 2 ? "lib/" : "", relp, suffixes[s]);
             int st = host_sandbox_loadfile(L, path, lua_tostring(L, -1));
             if (st != LUA_OK) return lua_error(L);
@@ -131,7 +131,7 @@ static int sandbox_load(lua_State *L)
     return 2;
 }
 
-void host_sandbox_open(lua_State *L, const char *scenario_dir, const char *lib_dir)
+void host_sandbox_open(lua_State *L, const host_sandbox_dirs_t *dirs)
 {
     static const luaL_Reg libs[] = {
         { LUA_GNAME, luaopen_base }, { LUA_COLIBNAME, luaopen_coroutine },
@@ -173,9 +173,8 @@ void host_sandbox_open(lua_State *L, const char *scenario_dir, const char *lib_d
 
     lua_newtable(L);
     lua_setfield(L, LUA_REGISTRYINDEX, LOADED_KEY);
-    lua_pushlstring(L, scenario_dir, strlen(scenario_dir));
-    lua_pushlstring(L, lib_dir, strlen(lib_dir));
-    lua_pushcclosure(L, sandbox_require, 2);
+    lua_pushlightuserdata(L, (void *)dirs);
+    lua_pushcclosure(L, sandbox_require, 1);
     lua_setfield(L, g, "require");
     lua_pop(L, 1);
 }

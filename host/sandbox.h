@@ -11,8 +11,14 @@
 
 #include <lua.h>
 
-/* Opens the sandboxed libraries in L. Both folders are copied. Raises on memory exhaustion. */
-void host_sandbox_open(lua_State *L, const char *scenario_dir, const char *lib_dir);
+/* Where require looks: the scenario's folder and scenarios/lib. Borrowed: it and its strings
+ * must outlive L. The folders stay in C memory, never in the Lua heap: how long a path is (where
+ * the binary or the scenario was invoked from) must not change what collectgarbage("count")
+ * says or when the deterministic collector runs (design.md §5). */
+typedef struct host_sandbox_dirs { const char *scenario, *lib; } host_sandbox_dirs_t;
+
+/* Opens the sandboxed libraries in L. Raises on memory exhaustion. */
+void host_sandbox_open(lua_State *L, const host_sandbox_dirs_t *dirs);
 
 /* Loads a Lua text file as a chunk named chunkname ("@name.lua"). Returns a lua_load status
  * (LUA_OK, LUA_ERRSYNTAX, LUA_ERRMEM) or LUA_ERRFILE with the message pushed; never raises. */

@@ -357,8 +357,7 @@ static void process_tick(void *ctx, lua_State *L)
 static int setup_libs(lua_State *L)
 {
     host_scenario_t *s = host_scenario_of(L);
-    const char *dir = lua_tostring(L, 1);
-    host_sandbox_open(L, dir, s->opts->lib_dir ? s->opts->lib_dir : "scenarios/lib");
+    host_sandbox_open(L, &s->dirs);
     host_det_open(L, &s->alloc, s->opts->seed, &s->w.q.now);
     if (sim_world_start_runtime(&s->w, L) != 0) luaL_error(L, "out of memory");
     s->w.tick = process_tick;
@@ -493,17 +492,15 @@ void host_scenario_run(const host_run_opts_t *opts, host_run_result_t *res)
     sim_invariant_context_set(opts->seed, &s->w.q.now, &s->w.tr.events);
     sim_invariant_cleanup_set(invariant_cleanup, s);
 
-    char *dir = dir_of(opts->path);
+    s->scenario_dir = dir_of(opts->path);
+    s->dirs = (host_sandbox_dirs_t){ s->scenario_dir, opts->lib_dir ? opts->lib_dir : "scenarios/lib" };
     if (open_state(s) != 0) {
-        free(dir);
         record_error(s, "cannot create a Lua state (out of memory)");
         goto done;
     }
     lua_State *L = s->L;
     lua_pushcfunction(L, setup_libs);
-    lua_pushlstring(L, dir, strlen(dir));
-    free(dir);
-    if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+    if (lua_pcall(L, 0, 0, 0) != LUA_OK) {
         record_error(s, "cannot set up the Lua environment (out of memory)");
         goto done;
     }
@@ -590,6 +587,7 @@ done:
     free(s->boot_ref);
     free(s->heart);
     free(s->set_used);
+    free(s->scenario_dir);
     jbuf_deinit(&s->err);
     jbuf_deinit(&s->err_detail);
     free(s);

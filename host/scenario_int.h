@@ -5,6 +5,7 @@
 #include <lua.h>
 
 #include "alloc.h"
+#include "sandbox.h"
 #include "scenario.h"
 #include "base/jbuf.h"
 #include "sim/world.h"
@@ -60,6 +61,8 @@ typedef struct host_scenario {
     uint32_t nboot;
     bool no_heart;              /* sim.crash with restart_after: no heart restart as well */
 
+    char *scenario_dir;         /* where require looks first (sandbox.h: kept out of the Lua heap) */
+    host_sandbox_dirs_t dirs;
     host_param_t *params;
     size_t nparams, params_cap;
     bool *set_used;             /* per opts->sets entry */

@@ -752,6 +752,42 @@ START_TEST(test_set_unknown_param)
 }
 END_TEST
 
+/* Where the scenario and scenarios/lib are (how long their paths are) is not an input: the same
+ * scenario given by a short or a long path, with the library folder spelled short or long, prints
+ * the same collectgarbage("count") and gives the same trace-hash (the folders stay out of the
+ * Lua heap, sandbox.h). */
+START_TEST(test_paths_do_not_reach_the_run)
+{
+    char *s = scenario("local m = require('helper_mod')\n"
+                       "print(m.x, collectgarbage('count'))\n"
+                       "sim.spawn(function() local t = {} for i = 1, 200 do t[i] = {i} end print(collectgarbage('count')) end)\n"
+                       "sim.run{duration = '10ms'}\n");
+    char *mod = sibling(s, "helper_mod.lua");
+    write_text(mod, "return {x = 42}\n");
+    char longpath[4096];
+    snprintf(longpath, sizeof longpath, "/tmp/../tmp/./../tmp%s", s + 4); /* the same file */
+    setenv("OTPSIM_LIB", "scenarios/lib", 1);
+    tu_result_t a = tu_run("run", s, NULL);
+    setenv("OTPSIM_LIB", "scenarios/../scenarios/./././../scenarios/lib", 1);
+    tu_result_t b = tu_run("run", longpath, NULL);
+    unsetenv("OTPSIM_LIB");
+    ck_assert_msg(a.code == 0 && b.code == 0, "%s%s%s%s", a.out, a.err, b.out, b.err);
+    ck_assert_msg(strstr(a.out, "42\t") != NULL, "%s", a.out);
+    char *pa = prints(a.out), *pb = prints(b.out);
+    ck_assert_str_eq(pa, pb);
+    char ha[17], hb[17];
+    assert_tail(&a, ha, NULL);
+    assert_tail(&b, hb, NULL);
+    ck_assert_str_eq(ha, hb);
+    free(pa);
+    free(pb);
+    tu_result_free(&a);
+    tu_result_free(&b);
+    free(mod);
+    cleanup(s);
+}
+END_TEST
+
 START_TEST(test_set_last_wins)
 {
     char *s = scenario("print(sim.param(\"n\", 1))\n");
@@ -1302,6 +1338,7 @@ Suite *suite_cli(void)
         { "set_bad_conversion", test_set_bad_conversion },
         { "set_unknown_param", test_set_unknown_param },
         { "param_shrink_floor", test_param_shrink_floor },
+        { "paths_do_not_reach_the_run", test_paths_do_not_reach_the_run },
         { "set_last_wins", test_set_last_wins },
         { "err_missing_scenario", test_err_missing_scenario },
         { "err_syntax", test_err_syntax },
