@@ -971,6 +971,7 @@ void rt__otp_open(rt_t *rt, lua_State *L)
         lua_pushvalue(L, otp_idx + 1);
         lua_call(L, 2, 1);
         if (strcmp(s->name, "gen") == 0) {
+            rt__sys_ctx_install(L, lua_gettop(L));
             lua_pushvalue(L, -1);
             lua_replace(L, otp_idx + 1);
             lua_setfield(L, otp_idx, "_gen");

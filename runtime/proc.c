@@ -616,6 +616,7 @@ static rt_time_t run_slice(rt_t *rt, rt_proc_t *p, rt_time_t now)
     int nres = 0;
     int st = lua_resume(p->co, NULL, nargs, &nres);
     rt->current = NULL;
+    if (st != LUA_YIELD) rt__sys_ctx_drop(rt, p); /* its code has ended: nothing holds ctx but us */
     if (st == LUA_YIELD) {
         lua_pop(p->co, nres);
         if (p->yield == RT_Y_NONE) { /* a bare coroutine.yield(): give up the core */
@@ -709,6 +710,7 @@ static void proc_free(rt_t *rt, rt_proc_t *p)
     free(p->name);
     p->links = p->mons_out = p->mons_in = p->node_mons = p->conn_waits = (rt_vec_t){ 0 };
     p->name = NULL;
+    rt__sys_ctx_drop(rt, p);
     if (p->co_ref != LUA_NOREF) luaL_unref(rt->L, LUA_REGISTRYINDEX, p->co_ref);
     p->co_ref = LUA_NOREF;
     p->co = NULL;

@@ -26,6 +26,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/jbuf.h"
+
 typedef uint64_t rt_time_t;  /* nanoseconds */
 typedef uint64_t rt_pid_t;   /* 0 = none; see rt_id_* */
 typedef uint64_t rt_ref_t;
@@ -255,6 +257,26 @@ bool rt_proc_info(const rt_t *rt, rt_pid_t pid, rt_proc_info_t *out);
 rt_pid_t rt_proc_link_at(const rt_t *rt, rt_pid_t pid, uint32_t i);
 rt_pid_t rt_proc_monitor_at(const rt_t *rt, rt_pid_t pid, uint32_t i);
 rt_pid_t rt_proc_monitored_by_at(const rt_t *rt, rt_pid_t pid, uint32_t i);
+/* The sys state of a behaviour process (gen_server, gen_statem, gen_event; a supervisor is a
+ * gen_server), read without running it: appends two lines to out,
+ *     <behaviour> <registered name, or -> <running | suspended>
+ *     <state>
+ * where <state> is what sys.get_state would return — gen_server: its state; gen_statem:
+ * {state, data}; gen_event: {{id = .., module = "name", state = ..}, ...}, newest handler
+ * first — as print shows values, bounded (RT_SYS_DEPTH levels, RT_SYS_ITEMS entries per table,
+ * RT_SYS_TEXT_MAX bytes; more is shown as "..."). Table keys come in print's order (numbers,
+ * strings, booleans, pids); reading stops after RT_SYS_SCAN_MAX table entries in all, and then
+ * which entries show depends on the order the scan met them. Returns false (nothing written) if
+ * pid is not alive, not a behaviour, or its code has ended. Runs no Lua code, creates no Lua
+ * value and leaves the Lua stack as it was, so observing changes nothing in the run; it works on
+ * the main thread's stack, which lua_checkstack may grow (a block that is no Lua object: object
+ * serials and the collector's pacing do not see it). Call it between events, not from inside a
+ * process's slice. */
+#define RT_SYS_DEPTH 4
+#define RT_SYS_ITEMS 12
+#define RT_SYS_TEXT_MAX 1024
+#define RT_SYS_SCAN_MAX 16384
+bool rt_proc_sys_state(const rt_t *rt, rt_pid_t pid, jbuf_t *out);
 /* The i-th message of pid's mailbox (0 = oldest) as a term (term.h) of *len bytes, or NULL.
  * Walks i messages. Borrowed until the next event. */
 const uint8_t *rt_mailbox_peek(const rt_t *rt, rt_pid_t pid, uint32_t i, uint32_t *len);

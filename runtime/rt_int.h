@@ -60,6 +60,7 @@ struct rt_proc {
     bool started;            /* the coroutine has been resumed once */
     bool embryo;             /* remotely spawned, its SPAWN signal not yet arrived */
     bool external;           /* a C process handled at delivery, off the cores (rt_spawn_c_external) */
+    bool sys_ctx;            /* a behaviour: its ctx is in the registry under the pid (sysstate.c) */
     uint16_t monitor_nodes;  /* net_kernel:monitor_nodes(true) subscriptions */
 
     /* mailbox: FIFO of RT_SIG_MSG messages */
@@ -179,6 +180,9 @@ void rt__conn_reset(rt_t *rt, uint32_t node);       /* a dead node has no connec
 /* name.c */
 int rt__name_register(rt_t *rt, uint32_t node, const char *name, rt_proc_t *p);
 void rt__name_release(rt_t *rt, rt_proc_t *p);
+/* sysstate.c */
+void rt__sys_ctx_install(lua_State *L, int gen);  /* wraps gen.init_ctx (gen: the table's index) */
+void rt__sys_ctx_drop(rt_t *rt, rt_proc_t *p);
 /* timer.c */
 uint64_t rt__timer_recv_start(rt_t *rt, rt_proc_t *p, rt_time_t at);
 uint64_t rt__timer_send_start(rt_t *rt, rt_proc_t *owner, rt_time_t at, uint64_t dest, const char *dest_name,

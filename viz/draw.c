@@ -19,6 +19,7 @@ const char *const viz_help_lines[][2] = {
     { "j", "jump to a virtual time (type e.g. 30s, Enter)" },
     { "click", "inspect a process (click empty space to close)" },
     { "0, 1-9", "all nodes / only node 1-9" },
+    { "a", "only one application's processes: each in turn, then all" },
     { "wheel, arrows", "zoom / pan (drag with the mouse to pan)" },
     { "r", "reset zoom and pan" },
     { "g", "ring / grid layout" },
@@ -564,6 +565,39 @@ void viz_draw_timeline(viz_draw_t *d, const viz_model_t *m, const viz_layout_t *
 }
 
 /* ---- inspector ------------------------------------------------------------------------------ */
+/* Draws s (up to a newline or its end) wrapped to width w in at most max_lines lines, breaking
+ * after a space where one is near; the last line ends in "..." when s goes on. Returns the y
+ * after the last line. */
+static float text_wrap(viz_draw_t *d, const viz_font_t *f, float x, float y, float w, float lh, unsigned rgb,
+                       const char *s, int max_lines)
+{
+    size_t len = strcspn(s, "\n");
+    for (int k = 0; len && k < max_lines; k++) {
+        char line[512];
+        size_t n = len < sizeof line - 1 ? len : sizeof line - 1;
+        memcpy(line, s, n);
+        line[n] = 0;
+        size_t fit = viz_text_fit(f, line, w);
+        if (fit == 0) fit = 1;
+        if (fit < n) {
+            size_t sp = fit;
+            while (sp > fit / 2 && line[sp - 1] != ' ') sp--;
+            if (sp > fit / 2) fit = sp;
+        }
+        if (k == max_lines - 1 && fit < len) {
+            fit = viz_text_fit(f, line, w - (float)viz_text_width(f, "...", 3));
+            int tw = viz_text_draw(d->r, f, x, y, line, fit, rgb);
+            viz_text_draw(d->r, f, x + (float)tw, y, "...", 3, rgb);
+            return y + lh;
+        }
+        viz_text_draw(d->r, f, x, y, line, fit, rgb);
+        s += fit;
+        len -= fit;
+        y += lh;
+    }
+    return y;
+}
+
 void viz_draw_inspector(viz_draw_t *d, const viz_model_t *m, const viz_layout_t *l)
 {
     const viz_rect_t *p = &l->panel;
@@ -596,6 +630,12 @@ void viz_draw_inspector(viz_draw_t *d, const viz_model_t *m, const viz_layout_t 
         rt_id_format(in->sup_pid, t, sizeof t);
         LINE(VIZ_C_SUP, "supervisor %s  child %s  restarts %u", t, in->sup_label, in->restarts);
     }
+    if (in->app && in->app < m->napps) LINE(VIZ_C_TEXT, "application %s", m->apps[in->app]);
+    if (in->has_sys) { /* "behaviour name status", then the state as sys.get_state returns it */
+        const char *nl = strchr(in->sys, '\n');
+        LINE(VIZ_C_SUP, "sys: %.*s", nl ? (int)(nl - in->sys) : (int)strlen(in->sys), in->sys);
+        if (nl) y = text_wrap(d, &d->normal, x + 10, y, w - 10, lh, VIZ_C_TEXT, nl + 1, 7);
+    }
     fmt_bytes(in->info.mailbox_bytes, t, sizeof t);
     y += 4;
     LINE(in->info.mailbox_len > 100 ? 0xff9f0au : VIZ_C_TEXT, "mailbox %u message%s (%s)", in->info.mailbox_len,
@@ -623,16 +663,15 @@ void viz_draw_inspector(viz_draw_t *d, const viz_model_t *m, const viz_layout_t 
     LINE(VIZ_C_TEXT, "reductions %" PRIu64, in->info.reductions);
     LINE(VIZ_C_TEXT, "messages in %" PRIu64 "  out %" PRIu64, in->info.msgs_in, in->info.msgs_out);
     LINE(VIZ_C_TEXT, "started at %s", t);
-    y += 8;
-    LINE(VIZ_C_DIM, "sys state is not read: asking for it would run");
-    LINE(VIZ_C_DIM, "the process, and observers never steer.");
 #undef LINE
 }
 
 /* ---- overlays and the whole frame ----------------------------------------------------------- */
 void viz_draw_help(viz_draw_t *d, const viz_layout_t *l)
 {
-    float w = 560, h = 40 + 18 * 15, x = (float)l->width / 2 - w / 2, y = (float)l->height / 2 - h / 2;
+    int lines = 0;
+    while (viz_help_lines[lines][0]) lines++;
+    float w = 560, h = 40 + 18 * (float)lines, x = (float)l->width / 2 - w / 2, y = (float)l->height / 2 - h / 2;
     fill_rect(d->r, x, y, w, h, 0x0d0f13u, 235);
     outline(d->r, x, y, w, h, VIZ_C_BORDER, 1);
     text(d, &d->bold, x + 14, y + 10, VIZ_C_TEXT, "otpsim live view - keys");
@@ -643,7 +682,7 @@ void viz_draw_help(viz_draw_t *d, const viz_layout_t *l)
     }
 }
 
-static void draw_top(viz_draw_t *d, const viz_model_t *m, const viz_layout_t *l, const viz_status_t *st)
+static void draw_top(viz_draw_t *d, const viz_model_t *m, const viz_layout_t *l, const viz_view_t *v, const viz_status_t *st)
 {
     fill_rect(d->r, 0, 0, l->top.w, l->top.h, VIZ_C_PANEL, 255);
     fill_rect(d->r, 0, l->top.h - 1, l->top.w, 1, VIZ_C_BORDER, 255);
@@ -658,6 +697,10 @@ static void draw_top(viz_draw_t *d, const viz_model_t *m, const viz_layout_t *l,
     x += (float)text(d, &d->bold, x, 6, 0xffffffu, buf) + 16;
     x += (float)text(d, &d->normal, x, 6, VIZ_C_SUP, st->speed) + 12;
     x += (float)text(d, &d->normal, x, 6, strncmp(st->state, "paused", 6) == 0 ? 0xffd60au : VIZ_C_RESTART, st->state) + 16;
+    if (v->filter_app > 0 && (uint32_t)v->filter_app < m->napps) { /* the application filter (key a) */
+        snprintf(buf, sizeof buf, "app %s", m->apps[v->filter_app]);
+        x += (float)text_fit(d, &d->bold, x, 6, VIZ_C_SUP, buf, 200) + 16;
+    }
     snprintf(buf, sizeof buf, "%s events  %" PRIu64 " crashes  %" PRIu64 " restarts", ev, m->crashes, m->restarts);
     x += (float)text(d, &d->normal, x, 6, VIZ_C_DIM, buf) + 16;
     if (x < l->top.w - 70) text(d, &d->normal, l->top.w - 64, 6, VIZ_C_DIM, "h: help");
@@ -704,7 +747,7 @@ void viz_draw_frame(viz_draw_t *d, const viz_model_t *m, const viz_layout_t *l, 
     SDL_RenderSetClipRect(r, NULL);
     viz_draw_timeline(d, m, l, st->series, st->horizon);
     if (v->panel) viz_draw_inspector(d, m, l);
-    draw_top(d, m, l, st);
+    draw_top(d, m, l, v, st);
     if (st->prompt) {
         float w = 460, x = (float)l->width / 2 - w / 2, y = l->main.y + 30;
         fill_rect(r, x, y, w, 30, 0x0d0f13u, 240);

@@ -92,6 +92,7 @@ typedef struct tree_ctx {
     uint32_t depth_used;
     bool place;
     uint32_t node;
+    int app;             /* -1: every tree; else only the trees of that application */
     float x0, y0, sx, sy;
 } tree_ctx_t;
 
@@ -149,8 +150,21 @@ static int32_t visit(tree_ctx_t *c, uint32_t s, uint64_t group, uint32_t depth, 
     return me;
 }
 
-/* Lays out one node's box contents. */
-static void layout_node(viz_layout_t *l, const viz_model_t *m, uint32_t ni)
+static bool app_shown(const viz_proc_t *p, int app) { return app < 0 || p->app == (uint32_t)app; }
+
+/* Visits the node's trees (at most one per column) that the application filter lets through. */
+static void visit_roots(tree_ctx_t *c, const viz_node_t *n, uint32_t cols)
+{
+    uint32_t roots = 0;
+    for (uint32_t r = n->roots_first; r && c->budget && roots < cols; r = c->m->procs[r - 1].next) {
+        if (!app_shown(&c->m->procs[r - 1], c->app)) continue;
+        visit(c, r, 0, 0, -1);
+        roots++;
+    }
+}
+
+/* Lays out one node's box contents; app: the application filter (-1: none). */
+static void layout_node(viz_layout_t *l, const viz_model_t *m, uint32_t ni, int app)
 {
     const viz_node_t *n = &m->nodes[ni];
     const viz_rect_t *b = &l->box[ni];
@@ -169,10 +183,9 @@ static void layout_node(viz_layout_t *l, const viz_model_t *m, uint32_t ni)
         static const uint32_t ks[] = { 64, 32, 16, 12, 8, 6, 4, 3, 2, 1 };
         uint32_t k = 1, depth = 1;
         for (size_t i = 0; i < sizeof ks / sizeof ks[0]; i++) {
-            tree_ctx_t c = { .m = m, .l = l, .k = ks[i], .max_depth = tree_rows, .budget = ITEM_BUDGET, .node = ni };
-            uint32_t roots = 0;
-            for (uint32_t r = n->roots_first; r && c.budget && roots < cols; r = m->procs[r - 1].next, roots++)
-                visit(&c, r, 0, 0, -1);
+            tree_ctx_t c = { .m = m, .l = l, .k = ks[i], .max_depth = tree_rows, .budget = ITEM_BUDGET, .node = ni,
+                             .app = app };
+            visit_roots(&c, n, cols);
             if (c.leaves <= cols || ks[i] == 1) {
                 k = ks[i];
                 depth = c.depth_used;
@@ -182,13 +195,11 @@ static void layout_node(viz_layout_t *l, const viz_model_t *m, uint32_t ni)
         float sy = inner_h / (float)(depth + 1);
         if (sy > VIZ_SLOT * 2.6f) sy = VIZ_SLOT * 2.6f;
         tree_ctx_t c = { .m = m, .l = l, .k = k, .max_depth = tree_rows, .budget = ITEM_BUDGET, .place = true,
-                         .node = ni, .x0 = tx, .y0 = ty, .sy = sy };
+                         .node = ni, .app = app, .x0 = tx, .y0 = ty, .sy = sy };
         /* leaves at most cols: spread them over the width */
         tree_ctx_t count = c;
         count.place = false;
-        uint32_t roots = 0;
-        for (uint32_t r = n->roots_first; r && count.budget && roots < cols; r = m->procs[r - 1].next, roots++)
-            visit(&count, r, 0, 0, -1);
+        visit_roots(&count, n, cols);
         uint32_t leaves = count.leaves ? count.leaves : 1;
         c.sx = inner_w / (float)leaves;
         if (c.sx > VIZ_SLOT * 4) {
@@ -196,15 +207,15 @@ static void layout_node(viz_layout_t *l, const viz_model_t *m, uint32_t ni)
             c.x0 = tx + (inner_w - c.sx * (float)leaves) / 2;
         }
         l->spacing_x[ni] = c.sx;
-        roots = 0;
-        for (uint32_t r = n->roots_first; r && c.budget && roots < cols; r = m->procs[r - 1].next, roots++)
-            visit(&c, r, 0, 0, -1);
+        visit_roots(&c, n, cols);
     }
-    /* count the live processes drawn one by one (ghosts are not in nprocs) */
+    /* count the live processes drawn one by one (ghosts are not in nprocs), and those in groups */
+    uint64_t tree_grouped = 0;
     for (uint32_t i = l->first_item[ni]; i < l->nitems; i++) {
         const viz_item_t *it = &l->items[i];
         const viz_proc_t *p = it->kind == VIZ_ITEM_PROC ? viz_model_slot(m, it->slot) : NULL;
         if (p && !(p->flags & VIZ_P_DEAD)) shown++;
+        if (it->kind == VIZ_ITEM_GROUP) tree_grouped += it->count;
     }
     uint64_t tree_shown = shown;
     /* the bottom row: notable processes outside trees, then everything else as one group */
@@ -214,7 +225,7 @@ static void layout_node(viz_layout_t *l, const viz_model_t *m, uint32_t ni)
     for (int h = 0; h < VIZ_HOT && col + 1 < cols; h++) {
         if (!n->hot[h]) continue;
         uint64_t v;
-        if (!u64map_get(&m->by_pid, n->hot[h], &v)) continue;
+        if (!u64map_get(&m->by_pid, n->hot[h], &v) || !app_shown(&m->procs[v - 1], app)) continue;
         viz_item_t *it = item_add(l);
         it->kind = VIZ_ITEM_PROC;
         it->loose = 1;
@@ -226,7 +237,12 @@ static void layout_node(viz_layout_t *l, const viz_model_t *m, uint32_t ni)
         shown++;
     }
     uint64_t accounted = n->in_tree + shown - tree_shown;  /* the trees (drawn or grouped) and the row */
-    uint64_t rest = n->nprocs > accounted ? n->nprocs - accounted : 0;
+    uint64_t total = n->nprocs;
+    if (app >= 0) { /* the application's processes: its trees were laid out whole or grouped */
+        accounted = shown + tree_grouped;
+        total = (uint32_t)app < VIZ_MAX_APPS ? n->app_procs[app] : 0;
+    }
+    uint64_t rest = total > accounted ? total - accounted : 0;
     l->others[ni] = rest;
     if (rest) {
         viz_item_t *it = item_add(l);
@@ -280,7 +296,7 @@ void viz_layout_compute(viz_layout_t *l, const viz_model_t *m, const viz_view_t 
         l->first_item[i] = l->nitems;
         l->nitems_node[i] = 0;
         l->others[i] = m->nodes[i].nprocs;
-        if (l->visible[i]) layout_node(l, m, i);
+        if (l->visible[i]) layout_node(l, m, i, v->filter_app);
     }
 }
 

@@ -11,7 +11,11 @@
  * The cost is bounded by the screen, not by the number of processes: a box offers cols x rows
  * slots of VIZ_SLOT pixels; each supervisor shows at most k children, k chosen as large as the
  * width allows, and the rest of its children become one "+N" group; depth is cut at the rows
- * available. Zooming in makes boxes larger, so more processes are drawn individually. */
+ * available. Zooming in makes boxes larger, so more processes are drawn individually.
+ *
+ * Filtering by application keeps every node box but only that application's trees and processes
+ * in them: a tree is the application's when its top supervisor is, and the "others" group counts
+ * the application's remaining processes on the node. */
 #ifndef VIZ_LAYOUT_H
 #define VIZ_LAYOUT_H
 
@@ -43,11 +47,12 @@ typedef struct viz_view {
     float zoom;              /* 1 = the whole cluster fits */
     float cx, cy;            /* the cluster point (0..1) at the centre of the cluster region */
     int filter_node;         /* -1: every node; else only that one, filling the region */
+    int filter_app;          /* -1: every process; else only application filter_app's (1..) */
     bool grid;               /* grid even for few nodes */
     bool panel;              /* the inspector panel is open */
 } viz_view_t;
 
-#define VIZ_VIEW_DEFAULT ((viz_view_t){ .zoom = 1, .cx = 0.5f, .cy = 0.5f, .filter_node = -1 })
+#define VIZ_VIEW_DEFAULT ((viz_view_t){ .zoom = 1, .cx = 0.5f, .cy = 0.5f, .filter_node = -1, .filter_app = -1 })
 
 typedef struct viz_layout {
     int width, height;

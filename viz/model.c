@@ -1,9 +1,10 @@
 /* model.c — the live view's model: trace events in, per-frame samples of the world, bounded work.
  *
  * Every trace event costs a string compare of its kind and, for the kinds the view uses, one or
- * two hash-map lookups. Per frame: nodes and pairs are copied (at most VIZ_MAX_NODES), the
- * metrics CSV is parsed from where the last frame stopped, and VIZ_SCAN_BUDGET process slots are
- * visited round-robin to find deep mailboxes. Nothing here writes to the world. */
+ * two hash-map lookups; an application's start (rare) walks the processes once. Per frame: nodes
+ * and pairs are copied (at most VIZ_MAX_NODES), the metrics CSV is parsed from where the last
+ * frame stopped, and VIZ_SCAN_BUDGET process slots are visited round-robin to find deep
+ * mailboxes. Nothing here writes to the world. */
 #include "viz/model.h"
 
 #include <math.h>
@@ -17,7 +18,7 @@
 
 enum {
     K_OTHER, K_NODE, K_SPAWN, K_EXIT, K_SEND, K_RECEIVE, K_REGISTER, K_SUPERVISOR, K_FAULT,
-    K_NODE_DOWN, K_NODE_UP, K_RESUME, K_NODEDOWN,
+    K_NODE_DOWN, K_NODE_UP, K_RESUME, K_NODEDOWN, K_APPLICATION,
 };
 
 static void copy_str(char *dst, size_t cap, const void *src, size_t n)
@@ -146,6 +147,7 @@ void viz_model_init(viz_model_t *m)
     u64map_init(&m->by_child);
     jbuf_init(&m->ev.reason_copy);
     m->flash_frames = VIZ_FLASH_FRAMES;
+    m->napps = 1; /* apps[0]: none */
 }
 
 void viz_model_deinit(viz_model_t *m)
@@ -183,17 +185,61 @@ static int node_index(const viz_model_t *m, const char *name, size_t n)
 
 void viz_model_spawn(viz_model_t *m, sim_time_t t, rt_pid_t pid, rt_pid_t parent)
 {
-    (void)parent;
     uint32_t node = rt_id_node(pid);
     if (node >= m->nnodes) return;
     uint64_t old;
     if (u64map_get(&m->by_pid, pid, &old)) return;
-    uint32_t s = slot_new(m);
+    const viz_proc_t *pp = parent ? viz_model_proc(m, parent) : NULL;
+    uint8_t app = pp ? pp->app : 0; /* the spawner's application, as a group leader is inherited */
+    uint32_t s = slot_new(m);       /* may move m->procs: pp is stale from here */
     viz_proc_t *p = &m->procs[s - 1];
     p->pid = pid;
+    p->parent = parent;
     p->node = node;
     p->born = t;
+    p->app = app;
+    m->nodes[node].app_procs[app]++;
     SIM_ASSERT(u64map_put(&m->by_pid, pid, s) == 0);
+}
+
+uint32_t viz_model_app_find(const viz_model_t *m, const char *app)
+{
+    for (uint32_t i = 1; i < m->napps; i++)
+        if (strcmp(m->apps[i], app) == 0) return i;
+    return 0;
+}
+
+/* True if p is master or was spawned by it, directly or not, through spawners the model still
+ * knows (a chain whose middle link has exited and been forgotten ends there). */
+static bool descends_from(viz_model_t *m, const viz_proc_t *p, rt_pid_t master)
+{
+    for (int hops = 0; p && hops < 64; hops++) {
+        if (p->pid == master) return true;
+        p = p->parent ? viz_model_proc(m, p->parent) : NULL;
+    }
+    return false;
+}
+
+uint32_t viz_model_app_started(viz_model_t *m, sim_time_t t, const char *app, rt_pid_t master)
+{
+    (void)t;
+    uint32_t a = viz_model_app_find(m, app);
+    if (!a) {
+        if (m->napps == VIZ_MAX_APPS) return 0;
+        a = m->napps++;
+        copy_str(m->apps[a], sizeof m->apps[a], app, strlen(app));
+    }
+    /* the master's tree was spawned before the start was acknowledged: tag it now */
+    for (uint32_t s = 0; s < m->nprocs_slots; s++) {
+        viz_proc_t *p = &m->procs[s];
+        if (!p->live || p->app == a || !descends_from(m, p, master)) continue;
+        if (!(p->flags & VIZ_P_DEAD)) {
+            m->nodes[p->node].app_procs[p->app]--;
+            m->nodes[p->node].app_procs[a]++;
+        }
+        p->app = (uint8_t)a;
+    }
+    return a;
 }
 
 void viz_model_ticker_add(viz_model_t *m, sim_time_t t, uint8_t kind, const char *text)
@@ -217,6 +263,7 @@ void viz_model_exit(viz_model_t *m, sim_time_t t, rt_pid_t pid, bool abnormal, c
     if (!p || (p->flags & VIZ_P_DEAD)) return;
     uint32_t s = slot_of(m, p);
     viz_node_t *n = p->node < m->nnodes ? &m->nodes[p->node] : NULL;
+    if (n) n->app_procs[p->app]--;
     if (m->inspect.pid == pid) {
         m->inspect.alive = false;
         m->inspect.died = t;
@@ -490,6 +537,7 @@ static int kind_of(const char *k)
         if (strcmp(k, "resume") == 0) return K_RESUME;
         break;
     case 'e': if (strcmp(k, "exit") == 0) return K_EXIT; break;
+    case 'a': if (strcmp(k, "application") == 0) return K_APPLICATION; break;
     case 'f': if (strcmp(k, "fault") == 0) return K_FAULT; break;
     case 'n':
         if (strcmp(k, "node") == 0) return K_NODE;
@@ -566,6 +614,11 @@ static void ob_field(void *ctx, const trace_field_t *f)
         else if (strcmp(k, "node") == 0) dst = m->ev.node, cap = sizeof m->ev.node;
         else if (strcmp(k, "detail") == 0) dst = m->ev.str4, cap = sizeof m->ev.str4;
         break;
+    case K_APPLICATION:
+        if (strcmp(k, "app") == 0) dst = m->ev.str1;
+        else if (strcmp(k, "event") == 0) dst = m->ev.str2;
+        else if (strcmp(k, "master") == 0) dst = m->ev.str3;
+        break;
     default:
         if (strcmp(k, "node") == 0) dst = m->ev.node, cap = sizeof m->ev.node;
         else if (strcmp(k, "peer") == 0) dst = m->ev.peer, cap = sizeof m->ev.peer;
@@ -622,6 +675,12 @@ static void ob_end(void *ctx)
             char txt[160];
             snprintf(txt, sizeof txt, "supervisor gave up: max restart intensity (%s)", m->ev.str2);
             viz_model_ticker_add(m, m->ev.t, 1, txt);
+        }
+        break;
+    case K_APPLICATION:
+        if (strcmp(m->ev.str2, "started") == 0) {
+            rt_pid_t master = parse_pid(m->ev.str3);
+            if (master) viz_model_app_started(m, m->ev.t, m->ev.str1, master);
         }
         break;
     case K_FAULT:
@@ -821,6 +880,7 @@ void viz_model_refresh(viz_model_t *m, const struct sim_world *w, const uint32_t
         in->sup_pid = sp ? sp->pid : 0;
         copy_str(in->sup_label, sizeof in->sup_label, vp->label, strlen(vp->label));
         in->restarts = vp->restarts;
+        in->app = vp->app;
     }
     if (!rt_proc_info(w->rt, in->pid, &in->info)) {
         in->alive = false;
@@ -845,5 +905,9 @@ void viz_model_refresh(viz_model_t *m, const struct sim_world *w, const uint32_t
         else rt_term_render(t, len, &b);
         copy_str(in->mailbox[in->nmailbox++], sizeof in->mailbox[0], jbuf_cstr(&b), b.len);
     }
+    /* read from the behaviour's context without running it (runtime/sysstate.c): bounded */
+    jbuf_reset(&b);
+    in->has_sys = rt_proc_sys_state(w->rt, in->pid, &b);
+    if (in->has_sys) copy_str(in->sys, sizeof in->sys, jbuf_cstr(&b), b.len);
     jbuf_deinit(&b);
 }

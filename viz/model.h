@@ -2,20 +2,22 @@
  * from read-only samples of the world, never written back (design.md, "Observers never steer").
  *
  * Two sources. (1) Trace events, as the kernel's trace observer hands them over (spawn, exit,
- * send, register, supervisor reports, faults, node events): they give processes, supervision
- * trees (a supervisor's `child_started` report puts the child under it, in child-spec order; a
- * restarted child takes its predecessor's place and its restart count), crashes, message flows
- * between nodes, fault windows and a ticker of notable events. (2) Samples of the world taken
- * once per frame (viz_model_sample): node CPU, memory, run queues, up/paused, the network's
- * pairs (connected, blocked, degraded), the load time series (parsed from the world's metrics
- * CSV as it grows), and mailbox depths of the processes the frame shows.
+ * send, register, supervisor reports, application starts, faults, node events): they give
+ * processes, supervision trees (a supervisor's `child_started` report puts the child under it,
+ * in child-spec order; a restarted child takes its predecessor's place and its restart count),
+ * applications (a process belongs to its spawner's, as with group leaders), crashes, message
+ * flows between nodes, fault windows and a ticker of notable events. (2) Samples of the world
+ * taken once per frame (viz_model_sample): node CPU, memory, run queues, up/paused, the
+ * network's pairs (connected, blocked, degraded), the load time series (parsed from the world's
+ * metrics CSV as it grows), mailbox depths of the processes the frame shows, and the inspected
+ * process (its mailbox, links, monitors and sys state, read without running it).
  *
- * Cost: O(1) per trace event (hash-map lookups), and per frame a bounded amount of work
- * (VIZ_SCAN_BUDGET processes scanned round-robin for deep mailboxes, plus the processes on
- * screen), whatever the number of processes. The model holds no SDL and can be filled by hand
- * (tests build small fixed worlds this way). Ghosts: a supervised process that exits stays in
- * its supervisor's child list for VIZ_GHOST_FRAMES frames (drawn as a crash), so a restart is
- * seen in place. */
+ * Cost: O(1) per trace event (hash-map lookups; an application's start, which is rare, makes one
+ * pass over the processes), and per frame a bounded amount of work (VIZ_SCAN_BUDGET processes
+ * scanned round-robin for deep mailboxes, plus the processes on screen), whatever the number of
+ * processes. The model holds no SDL and can be filled by hand (tests build small fixed worlds
+ * this way). Ghosts: a supervised process that exits stays in its supervisor's child list for
+ * VIZ_GHOST_FRAMES frames (drawn as a crash), so a restart is seen in place. */
 #ifndef VIZ_MODEL_H
 #define VIZ_MODEL_H
 
@@ -40,6 +42,8 @@ struct sim_world;
 #define VIZ_SPRITE_FRAMES 18      /* frames a message takes from one node to another */
 #define VIZ_TICKER 6              /* notable events listed */
 #define VIZ_LABEL 28
+#define VIZ_MAX_APPS 16           /* applications told apart (index 0: none); later ones count as none */
+#define VIZ_APP_NAME 32
 
 enum { VIZ_P_SUP = 1, VIZ_P_DEAD = 2, VIZ_P_CRASHED = 4, VIZ_P_NAMED = 8, VIZ_P_ROOT = 16 };
 
@@ -47,6 +51,7 @@ enum { VIZ_P_SUP = 1, VIZ_P_DEAD = 2, VIZ_P_CRASHED = 4, VIZ_P_NAMED = 8, VIZ_P_
  * "index + 1" with 0 meaning none. */
 typedef struct viz_proc {
     rt_pid_t pid;
+    rt_pid_t parent;                       /* its spawner, 0 if none (a pid: slots are reused) */
     uint32_t node;
     uint32_t sup;                          /* supervisor's slot + 1 */
     uint32_t first_child, last_child;      /* a supervisor's children, in start order */
@@ -59,6 +64,7 @@ typedef struct viz_proc {
     uint64_t msgs_in, msgs_out, msgs_seen; /* from the trace; msgs_seen: at the previous frame */
     uint32_t mailbox;                      /* sampled mailbox length */
     uint8_t flags;                         /* VIZ_P_* */
+    uint8_t app;                           /* its application (index into viz_model_t.apps), 0: none */
     bool live;                             /* the slot is in use */
     char label[VIZ_LABEL];                 /* registered name, else the child id */
 } viz_proc_t;
@@ -75,6 +81,7 @@ typedef struct viz_node {
     uint64_t flash_frame;        /* last abnormal exit or node death */
     uint32_t roots_first, roots_last, nroots;   /* top-level supervisors (slot + 1) */
     uint64_t in_tree;            /* live processes in this node's trees */
+    uint32_t app_procs[VIZ_MAX_APPS];  /* live processes of each application (from the trace) */
     rt_pid_t hot[VIZ_HOT];       /* outside trees: named processes and deep mailboxes */
     uint32_t hot_mailbox[VIZ_HOT];
     uint64_t sends_local;        /* sends within the node since the last frame */
@@ -126,6 +133,9 @@ typedef struct viz_inspect {
     char sup_label[VIZ_LABEL];
     rt_pid_t sup_pid;
     uint32_t restarts;
+    uint8_t app;                 /* its application, 0: none */
+    bool has_sys;                /* a behaviour: sys holds rt_proc_sys_state's two lines */
+    char sys[RT_SYS_TEXT_MAX + 128];
 } viz_inspect_t;
 
 typedef struct viz_model {
@@ -152,6 +162,11 @@ typedef struct viz_model {
     viz_ticker_t ticker[VIZ_TICKER];
     uint32_t nticker;            /* total added; the last VIZ_TICKER are kept */
     viz_inspect_t inspect;
+    /* Applications, as their "started" events name them: apps[0] is none, napps counts it. A
+     * process belongs to the application of the process that spawned it, as with OTP's group
+     * leaders; a start tags the application master and everything it spawned so far. */
+    char apps[VIZ_MAX_APPS][VIZ_APP_NAME];
+    uint32_t napps;
     uint64_t frame;              /* frames sampled so far */
     uint32_t flash_frames;       /* frames a flash lasts and a ghost stays (VIZ_FLASH_FRAMES) */
     sim_time_t now;              /* the time shown */
@@ -194,6 +209,13 @@ void viz_model_child_started(viz_model_t *m, sim_time_t t, rt_pid_t sup, const c
 /* A message from pid `from` (0: outside processes) on node from_node to node to_node. */
 void viz_model_send(viz_model_t *m, rt_pid_t from, uint32_t from_node, rt_pid_t to, uint32_t to_node);
 void viz_model_receive(viz_model_t *m, rt_pid_t pid);
+/* An application started (the trace's "application" event "started"): the master and every
+ * process it spawned so far, directly or not, now belong to it. Costs one pass over the
+ * processes (starts are rare); spawns then inherit the application in O(1). Returns the
+ * application's index (0 if the table is full). */
+uint32_t viz_model_app_started(viz_model_t *m, sim_time_t t, const char *app, rt_pid_t master);
+/* The index of an application by name, or 0. */
+uint32_t viz_model_app_find(const viz_model_t *m, const char *app);
 /* A fault event (trace kind "fault"): opens or closes fault windows. node may be NULL. */
 void viz_model_fault(viz_model_t *m, sim_time_t t, const char *fault, const char *node, const char *detail);
 void viz_model_node_down(viz_model_t *m, sim_time_t t, uint32_t node, const char *why);

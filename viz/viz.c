@@ -465,10 +465,11 @@ void viz_command(viz_t *v, int cmd)
         if (v->win) SDL_HideWindow(v->win);
         break;
     case VIZ_CMD_RESET_VIEW: {
-        int f = v->view.filter_node;
+        int f = v->view.filter_node, a = v->view.filter_app;
         bool g = v->view.grid;
         v->view = VIZ_VIEW_DEFAULT;
         v->view.filter_node = f;
+        v->view.filter_app = a;
         v->view.grid = g;
         break;
     }
@@ -529,6 +530,15 @@ void viz_filter_node(viz_t *v, int node)
     v->view.cx = v->view.cy = 0.5f;
 }
 
+void viz_filter_app(viz_t *v, int app)
+{
+    char buf[96];
+    v->view.filter_app = app >= 1 && (uint32_t)app < v->m.napps ? app : -1;
+    if (v->view.filter_app < 0) snprintf(buf, sizeof buf, "every application's processes");
+    else snprintf(buf, sizeof buf, "only application %s (a: next)", v->m.apps[app]);
+    notice(v, buf);
+}
+
 void viz_zoom(viz_t *v, float factor, float x, float y)
 {
     const viz_rect_t *mr = &v->lay.main;
@@ -587,6 +597,10 @@ static void key(viz_t *v, const SDL_KeyboardEvent *k)
         break;
     case SDLK_r: viz_command(v, VIZ_CMD_RESET_VIEW); break;
     case SDLK_g: viz_command(v, VIZ_CMD_GRID); break;
+    case SDLK_a: /* every process, then application 1, 2, ... in turn, then every process again */
+        if (v->m.napps <= 1) notice(v, "no application has started");
+        else viz_filter_app(v, v->view.filter_app < 0 ? 1 : v->view.filter_app + 1);
+        break;
     case SDLK_l: viz_command(v, VIZ_CMD_NEXT_LOAD); break;
     case SDLK_p: viz_command(v, VIZ_CMD_SCREENSHOT); break;
     case SDLK_j:

@@ -94,6 +94,10 @@ uint32_t viz_rewinds(const viz_t *v);
 void viz_click(viz_t *v, float x, float y);
 /* Only node `node` (0-based), or every node (-1). */
 void viz_filter_node(viz_t *v, int node);
+/* Only application `app`'s processes (its index in viz_model(v)->apps, 1..napps-1), or every
+ * process (-1, or any other value). Node boxes stay; the key `a` cycles through the applications
+ * started so far. */
+void viz_filter_app(viz_t *v, int app);
 void viz_zoom(viz_t *v, float factor, float x, float y);
 void viz_pan(viz_t *v, float dx, float dy);
 /* Speed as a multiple of real time; 0 = as fast as possible. */

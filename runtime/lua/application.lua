@@ -6,7 +6,8 @@
 -- applications run. Each running application has a master process that starts the top
 -- supervisor, watches it, and on its death reports to the controller: a temporary application
 -- just stops; a transient one halts the node unless the reason is normal; a permanent one halts
--- the node. Every start, stop and exit is traced as an "application" event.
+-- the node. Every start, stop and exit is traced as an "application" event (a start with the
+-- master's pid).
 local otp, gen = ...
 local M = {}
 
@@ -104,7 +105,9 @@ function Ctl.handle_call(req, from, st)
     end
     st.running[name] = {master = r.ok, type = req[3]}
     st.order[#st.order + 1] = name
-    trace(name, "started", "type", req[3])
+    -- the master's pid tells an observer which processes are the application's: the master and
+    -- what it spawned (there are no group leaders to ask, docs/otp-differences.md)
+    otp._trace("application", "app", name, "event", "started", "master", r.ok, "type", req[3])
     return "reply", {"ok"}, st
   elseif op == "stop" then
     local a = st.running[name]

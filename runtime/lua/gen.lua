@@ -121,9 +121,9 @@ function gen.stop(dest, reason, timeout, who)
 end
 
 -- The start of every behaviour's init: register the name (or answer already_started and stop),
--- and the context fields gen.system and the debug hooks rely on. The parent is the starter only
--- for start_link (gen.erl); otherwise the process itself, so an EXIT from the starter is an
--- ordinary message.
+-- and the ctx gen.system relies on (parent: the starter for start_link, else self, so an EXIT
+-- from a mere starter is a message, as in gen.erl). The runtime wraps this function to keep the
+-- ctx it returns where observers read the sys state (runtime/sysstate.c): it must return ctx.
 function gen.init_ctx(starter, ref, name, linked, behaviour)
   if name then
     local ok = pcall(otp.register, name, otp.self())

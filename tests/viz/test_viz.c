@@ -2,15 +2,20 @@
  *
  * Proves: PNG frames decode to the pixels drawn; typed times parse; the model puts a restarted
  * child in its predecessor's place with its restart count, and reads spawns, supervisor reports
- * and crash reasons from the kernel's trace observer; the layout is deterministic, keeps node
+ * and crash reasons from the kernel's trace observer, and gives each process its application (the
+ * master's tree when the application starts, then whatever they spawn, nothing outside; the
+ * layout's application filter keeps only those); the layout is deterministic, keeps node
  * boxes apart, and stays bounded (a supervisor with 10,000 children costs a screenful of items,
  * the rest counted in a group); drawing a small fixed world puts the documented colours at the
  * landmarks (a node's header, a dead node's grey, the cut-link marker, the restart badge) and
  * not where they do not belong; and whole runs of tests/viz/partition_restart.lua — headless
  * (--viz-record), live under Xvfb (--viz), and in-process with scripted controls (pause, step
  * one event, step a slice, speed, jump, click, filter, zoom, close) or real key and mouse events
- * in a window — have the same trace-hash as the run without a view, and their frames show the
- * three nodes, the cut links and the restarted worker. */
+ * in a window — have the same trace-hash as the run without a view, with the inspector open on a
+ * gen_server (its sys state read every frame) while the run goes on, and their frames show the
+ * three nodes, the cut links and the restarted worker; and tests/viz/apps.lua, run in-process,
+ * filtered by each application in turn (only that application's processes are laid out) and with
+ * a worker inspected (its sys state {hits = 5, ...}), has the same trace-hash as without a view. */
 #include <SDL.h>
 #include <check.h>
 #include <fcntl.h>
@@ -300,6 +305,112 @@ START_TEST(test_model_from_trace)
 }
 END_TEST
 
+/* The items laid out on node 0: how many processes, and whether all belong to application app. */
+static uint32_t procs_laid_out(const viz_layout_t *l, const viz_model_t *m, int app, bool *all_of_app)
+{
+    uint32_t n = 0;
+    *all_of_app = true;
+    for (uint32_t i = l->first_item[0]; i < l->first_item[0] + l->nitems_node[0]; i++) {
+        const viz_proc_t *p = l->items[i].kind == VIZ_ITEM_PROC ? viz_model_slot(m, l->items[i].slot) : NULL;
+        if (!p) continue;
+        n++;
+        if (app >= 0 && p->app != (uint32_t)app) *all_of_app = false;
+    }
+    return n;
+}
+
+START_TEST(test_model_applications)
+{
+    viz_model_t *m = calloc(1, sizeof *m);
+    viz_model_init(m);
+    viz_model_node_add(m, "a", 2);
+    rt_pid_t boot = pid(0, 1), ctl = pid(0, 2), loner = pid(0, 3), master = pid(0, 4), top = pid(0, 5);
+    rt_pid_t w1 = pid(0, 6), w2 = pid(0, 7);
+    viz_model_spawn(m, 0, boot, 0);
+    viz_model_spawn(m, 0, ctl, boot);
+    viz_model_spawn(m, 0, loner, boot);
+    viz_model_register(m, loner, "loner");
+    viz_model_spawn(m, 0, master, ctl);   /* the application master, then its tree */
+    viz_model_spawn(m, 0, top, master);
+    viz_model_spawn(m, 0, w1, top);
+    viz_model_spawn(m, 0, w2, top);
+    viz_model_child_started(m, 0, top, "w1", w1);
+    viz_model_child_started(m, 0, top, "w2", w2);
+    ck_assert_uint_eq(viz_model_proc(m, w1)->app, 0); /* nothing is known before the start */
+    uint32_t web = viz_model_app_started(m, 0, "web", master);
+    ck_assert_uint_eq(web, 1);
+    ck_assert_uint_eq(m->napps, 2);
+    ck_assert_str_eq(m->apps[web], "web");
+    ck_assert_uint_eq(viz_model_app_find(m, "web"), web);
+    ck_assert_uint_eq(viz_model_app_find(m, "nope"), 0);
+    const rt_pid_t in[] = { master, top, w1, w2 }, out[] = { boot, ctl, loner };
+    for (size_t i = 0; i < 4; i++) ck_assert_uint_eq(viz_model_proc(m, in[i])->app, web);
+    for (size_t i = 0; i < 3; i++) ck_assert_uint_eq(viz_model_proc(m, out[i])->app, 0);
+    /* later spawns inherit their spawner's application */
+    rt_pid_t late = pid(0, 8), late2 = pid(0, 9);
+    viz_model_spawn(m, 0, late, w1);
+    viz_model_spawn(m, 0, late2, loner);
+    ck_assert_uint_eq(viz_model_proc(m, late)->app, web);
+    ck_assert_uint_eq(viz_model_proc(m, late2)->app, 0);
+    ck_assert_uint_eq(m->nodes[0].app_procs[web], 5);
+    ck_assert_uint_eq(m->nodes[0].app_procs[0], 4);
+    /* a second application leaves the first alone; an exit counts down */
+    rt_pid_t master2 = pid(0, 10), db = pid(0, 11);
+    viz_model_spawn(m, 0, master2, ctl);
+    viz_model_spawn(m, 0, db, master2);
+    viz_model_child_started(m, 0, db, "x", pid(0, 11)); /* ignored: a process is not its own child */
+    uint32_t dbi = viz_model_app_started(m, 0, "db", master2);
+    ck_assert_uint_eq(dbi, 2);
+    ck_assert_uint_eq(viz_model_proc(m, db)->app, dbi);
+    ck_assert_uint_eq(viz_model_proc(m, w2)->app, web);
+    viz_model_exit(m, SIM_TIME_S, late, false, NULL);
+    ck_assert_uint_eq(m->nodes[0].app_procs[web], 4);
+    /* the same name again (a restart) is the same application */
+    ck_assert_uint_eq(viz_model_app_started(m, 0, "web", master), web);
+    ck_assert_uint_eq(m->napps, 3);
+    /* the layout's filter: only web's tree; db has no tree, only its processes in "others" */
+    m->nodes[0].nprocs = 10;
+    viz_model_sample(m, NULL, 0); /* finds the named loner for the bottom row */
+    viz_layout_t l;
+    viz_layout_init(&l);
+    viz_view_t v = VIZ_VIEW_DEFAULT;
+    bool all;
+    viz_layout_compute(&l, m, &v, W, H);
+    uint32_t every = procs_laid_out(&l, m, -1, &all);
+    v.filter_app = (int)web;
+    viz_layout_compute(&l, m, &v, W, H);
+    ck_assert_uint_eq(procs_laid_out(&l, m, (int)web, &all), 3); /* top, w1, w2 */
+    ck_assert(all);
+    ck_assert_uint_eq(l.others[0], 1);                         /* the master */
+    v.filter_app = (int)dbi;
+    viz_layout_compute(&l, m, &v, W, H);
+    ck_assert_uint_eq(procs_laid_out(&l, m, (int)dbi, &all), 0);
+    ck_assert_uint_eq(l.others[0], 2);                         /* master2 and db */
+    ck_assert_msg(every == 4, "unfiltered: %u processes laid out", every); /* top, w1, w2, loner */
+    viz_layout_deinit(&l);
+    /* from the trace: the "application" event's master field */
+    trace_t t;
+    ck_assert_int_eq(trace_init(&t, NULL), 0);
+    trace_observer_set(&t, viz_model_trace_observer(m, NULL));
+    rt_pid_t master3 = pid(0, 12), child3 = pid(0, 13);
+    viz_model_spawn(m, 0, master3, ctl);
+    viz_model_spawn(m, 0, child3, master3);
+    trace_begin(&t, 0, "application");
+    trace_blob(&t, "pid", &ctl, 8, NULL, NULL);
+    trace_str(&t, "app", "cache");
+    trace_str(&t, "event", "started");
+    trace_str(&t, "master", "<0.12.0>");
+    trace_str(&t, "type", "temporary");
+    trace_end(&t);
+    trace_abandon(&t);
+    uint32_t cache = viz_model_app_find(m, "cache");
+    ck_assert_uint_eq(cache, 3);
+    ck_assert_uint_eq(viz_model_proc(m, child3)->app, cache);
+    viz_model_deinit(m);
+    free(m);
+}
+END_TEST
+
 START_TEST(test_layout_bounded_and_deterministic)
 {
     viz_model_t *m = calloc(1, sizeof *m);
@@ -578,11 +689,11 @@ static void ob_between(void *ctx, const host_observation_t *o, uint64_t *n, sim_
 }
 static void ob_detach(void *ctx, const host_observation_t *o) { viz_detach(ctx, o->exit_code); }
 
-static uint64_t run_in_process(viz_t *v)
+static uint64_t run_path(const char *path, viz_t *v)
 {
     FILE *out = tmpfile();
     host_observer_t ob = { .ctx = v, .attach = ob_attach, .between = ob_between, .detach = ob_detach };
-    host_run_opts_t o = { .path = SCEN, .seed = 7, .lib_dir = "scenarios/lib", .max_instructions = 1000000000,
+    host_run_opts_t o = { .path = path, .seed = 7, .lib_dir = "scenarios/lib", .max_instructions = 1000000000,
                           .max_memory = (size_t)1 << 30, .out = out, .quiet = true, .observer = v ? &ob : NULL };
     host_run_result_t r;
     host_scenario_run(&o, &r);
@@ -593,12 +704,25 @@ static uint64_t run_in_process(viz_t *v)
     return h;
 }
 
+static uint64_t run_in_process(viz_t *v) { return run_path(SCEN, v); }
+
+/* The first process item labelled `label` (a registered name or child id), or -1. */
+static int item_labelled(const viz_layout_t *l, const viz_model_t *m, const char *label)
+{
+    for (uint32_t i = 0; i < l->nitems; i++) {
+        const viz_proc_t *p = l->items[i].kind == VIZ_ITEM_PROC ? viz_model_slot(m, l->items[i].slot) : NULL;
+        if (p && strcmp(p->label, label) == 0) return (int)i;
+    }
+    return -1;
+}
+
 typedef struct script {
     int step;
     uint64_t events_at_pause;
     sim_time_t shown_at_pause;
     bool paused_held, stepped_one, jumped, inspected, closed;
     bool keys;       /* drive through SDL events (a window) instead of calls */
+    uint32_t sys_frames;  /* frames drawn with the inspector on kv showing its sys state */
 } script_t;
 
 static void push_key(SDL_Keycode k)
@@ -639,20 +763,21 @@ static void on_frame(void *ctx, viz_t *v)
         if (s->keys) push_key(SDLK_PERIOD);
         else viz_command(v, VIZ_CMD_STEP_EVENT);
         break;
-    case 11:
-        if (s->keys) push_key(SDLK_s), push_key(SDLK_PLUS), push_key(SDLK_2), push_key(SDLK_g);
-        else viz_command(v, VIZ_CMD_STEP_SLICE), viz_command(v, VIZ_CMD_FASTER), viz_filter_node(v, 1);
+    case 11: /* no application in this run: a is a no-op */
+        if (s->keys) push_key(SDLK_s), push_key(SDLK_PLUS), push_key(SDLK_2), push_key(SDLK_g), push_key(SDLK_a);
+        else viz_command(v, VIZ_CMD_STEP_SLICE), viz_command(v, VIZ_CMD_FASTER), viz_filter_node(v, 1), viz_filter_app(v, 1);
         break;
-    case 13: { /* click the first process drawn */
+    case 13: { /* click the gen_server kv (node b is shown), which stays inspected to the end */
         s->stepped_one = m->events > s->events_at_pause; /* an event and a slice ran */
         viz_filter_node(v, -1);
         const viz_layout_t *l = viz_layout(v);
-        for (uint32_t i = 0; i < l->nitems; i++)
-            if (l->items[i].kind == VIZ_ITEM_PROC) {
-                if (s->keys) push_click((int)l->items[i].x, (int)l->items[i].y);
-                else viz_click(v, l->items[i].x, l->items[i].y);
-                break;
-            }
+        int i = item_labelled(l, m, "kv");
+        for (uint32_t k = 0; i < 0 && k < l->nitems; k++)
+            if (l->items[k].kind == VIZ_ITEM_PROC) i = (int)k;
+        if (i >= 0) {
+            if (s->keys) push_click((int)l->items[i].x, (int)l->items[i].y);
+            else viz_click(v, l->items[i].x, l->items[i].y);
+        }
         if (s->keys) push_key(SDLK_h);
         else viz_zoom(v, 2, 300, 200), viz_command(v, VIZ_CMD_HELP);
         break;
@@ -677,6 +802,7 @@ static void on_frame(void *ctx, viz_t *v)
         }
         break;
     default:
+        if (m->inspect.has_sys && strncmp(m->inspect.sys, "gen_server kv running\n", 22) == 0) s->sys_frames++;
         if (s->step > 15 && !s->jumped && viz_shown_time(v) >= 3 * SIM_TIME_S) {
             s->jumped = true;
             if (s->keys) push_key(SDLK_q);
@@ -701,6 +827,7 @@ START_TEST(test_controls_never_steer)
     ck_assert(s.paused_held);
     ck_assert(s.stepped_one);
     ck_assert(s.inspected);
+    ck_assert_uint_gt(s.sys_frames, 0); /* kv's sys state was read while the run went on */
     ck_assert(s.jumped && s.closed);
     viz_destroy(v);
 }
@@ -721,9 +848,96 @@ START_TEST(test_window_keys_never_steer)
     ck_assert(s.paused_held);
     ck_assert(s.stepped_one);
     ck_assert(s.inspected);
+    ck_assert_uint_gt(s.sys_frames, 0); /* kv's sys state was read while the run went on */
     ck_assert(s.jumped && s.closed);
     viz_destroy(v);
     xvfb_stop(x);
+}
+END_TEST
+
+/* ---- applications and the sys state, in-process ------------------------------------------- */
+#define APPS "tests/viz/apps.lua"
+
+typedef struct app_script {
+    int phase;
+    uint32_t web, db;
+    uint32_t all_procs, web_procs, db_procs;
+    uint64_t web_others, db_others;
+    bool web_only, db_only, web_sup_shown;
+    uint8_t inspected_app;
+    char sys[RT_SYS_TEXT_MAX + 128];
+} app_script_t;
+
+/* Once both applications run: paused, filter by web, then db, then none; inspect web1; resume. */
+static void on_frame_apps(void *ctx, viz_t *v)
+{
+    app_script_t *s = ctx;
+    const viz_model_t *m = viz_model(v);
+    const viz_layout_t *l = viz_layout(v);
+    bool all;
+    switch (s->phase) {
+    case 0: /* at 100 ms everything of t = 0 has run: both started, web1's casts handled */
+        if (viz_shown_time(v) < 100 * SIM_TIME_MS || !viz_model_app_find(m, "db")) return;
+        viz_command(v, VIZ_CMD_PAUSE);
+        s->web = viz_model_app_find(m, "web");
+        s->db = viz_model_app_find(m, "db");
+        s->all_procs = procs_laid_out(l, m, -1, &all);
+        viz_filter_app(v, (int)s->web);
+        break;
+    case 1:
+        s->web_procs = procs_laid_out(l, m, (int)s->web, &s->web_only);
+        s->web_others = l->others[0];
+        s->web_sup_shown = item_labelled(l, m, "web_sup") >= 0;
+        viz_filter_app(v, (int)s->db);
+        break;
+    case 2:
+        s->db_procs = procs_laid_out(l, m, (int)s->db, &s->db_only);
+        s->db_others = l->others[0];
+        viz_filter_app(v, -1);
+        break;
+    case 3: {
+        int i = item_labelled(l, m, "web1");
+        if (i < 0) return;
+        viz_click(v, l->items[i].x, l->items[i].y);
+        break;
+    }
+    case 4: /* the next frame has read it */
+        if (!m->inspect.has_sys) return;
+        snprintf(s->sys, sizeof s->sys, "%s", m->inspect.sys);
+        s->inspected_app = m->inspect.app;
+        viz_command(v, VIZ_CMD_PAUSE); /* on to the end, the inspector open */
+        break;
+    default: return;
+    }
+    s->phase++;
+}
+
+START_TEST(test_app_filter_and_sys_inspector)
+{
+    uint64_t plain = run_path(APPS, NULL);
+    setenv("OTPSIM_VIZ_SPEED", "2", 1);
+    app_script_t s = { 0 };
+    viz_opts_t vo = { .live = true, .offscreen = true, .title = "apps", .on_frame = on_frame_apps, .on_frame_ctx = &s };
+    char err[256];
+    viz_t *v = viz_create(&vo, err, sizeof err);
+    ck_assert_msg(v != NULL, "%s", err);
+    uint64_t viewed = run_path(APPS, v);
+    ck_assert_uint_eq(plain, viewed);
+    ck_assert_int_eq(s.phase, 5);
+    ck_assert(s.web && s.db && s.web != s.db);
+    /* web: its supervisor and three workers; the master and the process web2 spawned (after the
+     * start: inherited) are counted in "others" */
+    ck_assert(s.web_only && s.web_sup_shown);
+    ck_assert_uint_eq(s.web_procs, 4);
+    ck_assert_uint_eq(s.web_others, 2);
+    ck_assert(s.db_only);
+    ck_assert_uint_eq(s.db_procs, 3);
+    ck_assert_uint_eq(s.db_others, 1);
+    /* unfiltered: both trees and the named processes outside them (loner, the controller) */
+    ck_assert_uint_ge(s.all_procs, 9);
+    ck_assert_uint_eq(s.inspected_app, s.web);
+    ck_assert_str_eq(s.sys, "gen_server web1 running\n{hits = 5, id = \"web1\"}");
+    viz_destroy(v);
 }
 END_TEST
 
@@ -821,6 +1035,7 @@ Suite *suite_viz(void)
     tcase_add_test(unit, test_parse_time);
     tcase_add_test(unit, test_model_restart_in_place);
     tcase_add_test(unit, test_model_from_trace);
+    tcase_add_test(unit, test_model_applications);
     tcase_add_test(unit, test_layout_bounded_and_deterministic);
     tcase_add_test(unit, test_layout_boxes_apart);
     tcase_add_test(unit, test_draw_fixed_world);
@@ -831,6 +1046,7 @@ Suite *suite_viz(void)
     tcase_add_test(runs, test_cli_live_under_xvfb);
     tcase_add_test(runs, test_controls_never_steer);
     tcase_add_test(runs, test_window_keys_never_steer);
+    tcase_add_test(runs, test_app_filter_and_sys_inspector);
     tcase_add_test(runs, test_jump_back_replays_to_the_moment);
     suite_add_tcase(s, runs);
     return s;
