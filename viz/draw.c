@@ -55,16 +55,19 @@ static void line(SDL_Renderer *r, float x1, float y1, float x2, float y2, unsign
         SDL_RenderDrawLineF(r, x1, y1, x2, y2);
         return;
     }
+    /* Parallel 1-pixel lines half a pixel apart, not a quad of two triangles: the software
+     * renderer (headless frames, Xvfb) fills a triangle by scanning its bounding box, so a long
+     * diagonal link cost its whole width x height — a second per frame with 64 meshed nodes.
+     * Lines cost their length times the width. */
     float dx = x2 - x1, dy = y2 - y1, len = sqrtf(dx * dx + dy * dy);
     if (len < 0.01f) return;
-    float nx = -dy / len * w / 2, ny = dx / len * w / 2;
-    SDL_Color c = col(rgb, a);
-    SDL_Vertex v[4] = {
-        { { x1 + nx, y1 + ny }, c, { 0, 0 } }, { { x1 - nx, y1 - ny }, c, { 0, 0 } },
-        { { x2 - nx, y2 - ny }, c, { 0, 0 } }, { { x2 + nx, y2 + ny }, c, { 0, 0 } },
-    };
-    static const int idx[6] = { 0, 1, 2, 0, 2, 3 };
-    SDL_RenderGeometry(r, NULL, v, 4, idx, 6);
+    float ux = -dy / len, uy = dx / len;
+    int n = (int)ceilf(w * 2);
+    SDL_SetRenderDrawColor(r, (Uint8)(rgb >> 16), (Uint8)(rgb >> 8), (Uint8)rgb, a);
+    for (int k = 0; k <= n; k++) {
+        float o = -w / 2 + w * (float)k / (float)n;
+        SDL_RenderDrawLineF(r, x1 + ux * o, y1 + uy * o, x2 + ux * o, y2 + uy * o);
+    }
 }
 
 static void dashed(SDL_Renderer *r, float x1, float y1, float x2, float y2, unsigned rgb, float w, float dash, float gap)

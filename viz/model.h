@@ -33,7 +33,7 @@
 
 struct sim_world;
 
-#define VIZ_MAX_NODES 64          /* nodes drawn; more are counted, not drawn */
+#define VIZ_MAX_NODES 256         /* nodes drawn; more are counted, not drawn */
 #define VIZ_HOT 6                 /* per node: processes outside any tree worth showing */
 #define VIZ_SCAN_BUDGET 2048      /* processes sampled per frame for deep mailboxes */
 #define VIZ_GHOST_FRAMES 30       /* frames a crashed supervised process stays visible */
