@@ -241,10 +241,94 @@ static void flow(viz_draw_t *d, float x1, float y1, float x2, float y2, double r
     }
 }
 
+/* Past VIZ_DENSE_NODES nodes a full mesh has too many links to mark one by one: links are thin,
+ * only the busiest flows are drawn (at least a quarter of the busiest pair's rate, at most
+ * VIZ_DENSE_FLOWS), and a partition shows on the node boxes ("cut from N") instead of a marker
+ * and a label on every cut link. */
+static double flow_floor(const viz_model_t *m, const viz_layout_t *l)
+{
+    if (m->nnodes <= VIZ_DENSE_NODES) return 0;
+    double top = 0;
+    uint32_t busy = 0;
+    for (uint32_t b = 1; b < m->nnodes; b++)
+        for (uint32_t a = 0; a < b; a++) {
+            if (!l->visible[a] && !l->visible[b]) continue;
+            const viz_pair_t *p = &m->pairs[b * (b - 1) / 2 + a];
+            double r = p->rate_ab > p->rate_ba ? p->rate_ab : p->rate_ba;
+            if (r > top) top = r;
+        }
+    double floor_ = top / 4;
+    for (uint32_t b = 1; b < m->nnodes; b++) /* raise the floor until few enough flows pass it */
+        for (uint32_t a = 0; a < b; a++) {
+            const viz_pair_t *p = &m->pairs[b * (b - 1) / 2 + a];
+            busy += (p->rate_ab >= floor_) + (p->rate_ba >= floor_);
+        }
+    while (busy > VIZ_DENSE_FLOWS && floor_ < top) {
+        floor_ = floor_ * 1.25 + 0.5;
+        busy = 0;
+        for (uint32_t b = 1; b < m->nnodes; b++)
+            for (uint32_t a = 0; a < b; a++) {
+                const viz_pair_t *p = &m->pairs[b * (b - 1) / 2 + a];
+                busy += (p->rate_ab >= floor_) + (p->rate_ba >= floor_);
+            }
+    }
+    return floor_;
+}
+
+uint32_t viz_draw_cut_count(const viz_model_t *m, uint32_t node)
+{
+    uint32_t k = 0;
+    for (uint32_t o = 0; o < m->nnodes; o++) {
+        if (o == node) continue;
+        uint32_t a = o < node ? o : node, b = o < node ? node : o;
+        const viz_pair_t *p = &m->pairs[b * (b - 1) / 2 + a];
+        k += p->blocked_ab || p->blocked_ba;
+    }
+    return k;
+}
+
+static const unsigned side_rgb[8] = { 0xff2d55u, 0x32d74bu, 0xffd60au, 0xbf5af2u, 0x64d2ffu, 0xff9f0au, 0xac8e68u, 0xe0e0e0u };
+
+static uint32_t uf_find(uint16_t *up, uint32_t i)
+{
+    while (up[i] != i) i = up[i] = up[up[i]];
+    return i;
+}
+
+void viz_draw_sides(viz_draw_t *d, const viz_model_t *m)
+{
+    uint16_t up[VIZ_MAX_NODES];
+    for (uint32_t i = 0; i < m->nnodes; i++) up[i] = (uint16_t)i;
+    for (uint32_t b = 1; b < m->nnodes; b++)
+        for (uint32_t a = 0; a < b; a++) {
+            const viz_pair_t *p = &m->pairs[b * (b - 1) / 2 + a];
+            if (p->blocked_ab || p->blocked_ba || !m->nodes[a].up || !m->nodes[b].up) continue;
+            uint32_t x = uf_find(up, a), y = uf_find(up, b);
+            if (x != y) up[x > y ? x : y] = (uint16_t)(x < y ? x : y); /* the smaller index leads */
+        }
+    uint8_t id[VIZ_MAX_NODES];
+    memset(id, 0xff, sizeof id);
+    d->nsides = 0;
+    memset(d->side_nodes, 0, sizeof d->side_nodes);
+    for (uint32_t i = 0; i < m->nnodes; i++) {
+        if (!m->nodes[i].up) {
+            d->side[i] = 255;
+            continue;
+        }
+        uint32_t root = uf_find(up, i);
+        if (id[root] == 0xff) id[root] = (uint8_t)(d->nsides < 7 ? d->nsides++ : (d->nsides++, 7));
+        d->side[i] = id[root];
+        d->side_nodes[id[root]]++;
+    }
+}
+
 void viz_draw_links(viz_draw_t *d, const viz_model_t *m, const viz_layout_t *l, uint64_t frame)
 {
+    bool dense = m->nnodes > VIZ_DENSE_NODES;
+    double fmin_ = flow_floor(m, l);
     /* three passes: lines and flows, then the messages in flight, then markers and labels on top */
     for (int pass = 0; pass < 3; pass++) {
+        if (pass == 2 && dense) break;
         if (pass == 1) {
             for (uint32_t i = 0; i < m->nsprites; i++) {
                 const viz_sprite_t *s = &m->sprites[i];
@@ -263,12 +347,19 @@ void viz_draw_links(viz_draw_t *d, const viz_model_t *m, const viz_layout_t *l, 
                 if (!link_segment(l, a, b, &x1, &y1, &x2, &y2)) continue;
                 bool cut = p->blocked_ab || p->blocked_ba;
                 float mx = (x1 + x2) / 2, my = (y1 + y2) / 2;
+                if (pass == 0 && dense) {
+                    if (p->degraded && !cut) line(d->r, x1, y1, x2, y2, VIZ_C_DEGRADED, 160, 1);
+                    else if (p->state == 2 && !cut) line(d->r, x1, y1, x2, y2, VIZ_C_LINK_UP, 50, 1);
+                    if (p->rate_ab >= fmin_) flow(d, x1, y1, x2, y2, p->rate_ab, frame, 3);
+                    if (p->rate_ba >= fmin_) flow(d, x2, y2, x1, y1, p->rate_ba, frame, 3);
+                    continue;
+                }
                 if (pass == 0) {
                     if (cut) dashed(d->r, x1, y1, x2, y2, VIZ_C_CUT, 2, 8, 6);
                     else if (p->degraded) line(d->r, x1, y1, x2, y2, VIZ_C_DEGRADED, 255, 3);
                     else if (p->state == 2) line(d->r, x1, y1, x2, y2, VIZ_C_LINK_UP, 255, 2);
                     else if (p->state == 1) dashed(d->r, x1, y1, x2, y2, VIZ_C_LINK_UP, 1, 4, 4);
-                    else if (m->nnodes <= 12) line(d->r, x1, y1, x2, y2, VIZ_C_LINK, 255, 1);
+                    else line(d->r, x1, y1, x2, y2, VIZ_C_LINK, 255, 1);
                     flow(d, x1, y1, x2, y2, p->rate_ab, frame, 4);
                     flow(d, x2, y2, x1, y1, p->rate_ba, frame, 4);
                     continue;
@@ -398,24 +489,46 @@ void viz_draw_node(viz_draw_t *d, const viz_model_t *m, const viz_layout_t *l, u
         snprintf(c1, sizeof c1, "SLOW x%g", n->slow);
         state = c1;
     }
+    unsigned state_rgb = n->up ? 0xffd60au : 0xffffffu;
+    uint32_t cut = m->nnodes > VIZ_DENSE_NODES && n->up ? viz_draw_cut_count(m, ni) : 0;
+    if (cut) { /* a dense cluster marks partitions on the nodes (their side's colour), not on each link */
+        unsigned sc = d->nsides >= 2 && d->side[ni] < 8 ? side_rgb[d->side[ni]] : VIZ_C_CUT;
+        outline(r, b->x, b->y, b->w, b->h, sc, 2);
+        if (!state) {
+            snprintf(c1, sizeof c1, "CUT %u", cut);
+            state = c1;
+            state_rgb = VIZ_C_CUT;
+        }
+    }
     int sw = state ? viz_text_width(&d->bold, state, strlen(state)) : 0;
+    if (state && tw - (float)sw < 56) state = NULL, sw = 0; /* a narrow box keeps its name */
     text_fit(d, &d->bold, b->x + 6, b->y + 3, n->up ? VIZ_C_TEXT : 0xe0e0e0u, n->name, tw - (float)sw - 8);
-    if (state) text(d, &d->bold, b->x + b->w - 6 - (float)sw, b->y + 3, n->up ? 0xffd60au : 0xffffffu, state);
+    if (state) text(d, &d->bold, b->x + b->w - 6 - (float)sw, b->y + 3, state_rgb, state);
     if (b->h < VIZ_HEADER_H) return;
     float y = b->y + 24, x = b->x + 6;
     if (n->up) {
         x += (float)text(d, &d->small, x, y - 2, VIZ_C_DIM, "cpu ");
-        bar(d, x, y + 1, 50, n->cpu, heat(n->cpu));
         snprintf(buf, sizeof buf, "%3.0f%%", n->cpu * 100);
-        x += 54 + (float)text(d, &d->small, x + 54, y - 2, VIZ_C_TEXT, buf) + 10;
-        x += (float)text(d, &d->small, x, y - 2, VIZ_C_DIM, "mem ");
-        fmt_bytes(n->mem, c2, sizeof c2);
-        if (n->mem_limit) {
-            double u = (double)n->mem / (double)n->mem_limit;
-            bar(d, x, y + 1, 50, u, heat(u));
-            x += 54;
+        float pw = (float)viz_text_width(&d->small, buf, strlen(buf)), bw = b->x + b->w - 6 - x - pw - 4;
+        bw = bw > 50 ? 50 : bw; /* a narrow box: a shorter bar */
+        if (bw >= 12) {
+            bar(d, x, y + 1, bw, n->cpu, heat(n->cpu));
+            x += bw + 4 + (float)text(d, &d->small, x + bw + 4, y - 2, VIZ_C_TEXT, buf) + 10;
+        } else {
+            x += (float)text(d, &d->small, x, y - 2, VIZ_C_TEXT, buf) + 10;
         }
-        text(d, &d->small, x, y - 2, VIZ_C_TEXT, c2);
+        fmt_bytes(n->mem, c2, sizeof c2);
+        float right = b->x + b->w - 6, need = (float)viz_text_width(&d->small, "mem ", 4) +
+                                               (n->mem_limit ? 54 : 0) + (float)viz_text_width(&d->small, c2, strlen(c2));
+        if (x + need <= right) { /* a narrow box shows the CPU only */
+            x += (float)text(d, &d->small, x, y - 2, VIZ_C_DIM, "mem ");
+            if (n->mem_limit) {
+                double u = (double)n->mem / (double)n->mem_limit;
+                bar(d, x, y + 1, 50, u, heat(u));
+                x += 54;
+            }
+            text(d, &d->small, x, y - 2, VIZ_C_TEXT, c2);
+        }
         fmt_int(n->nprocs, c1, sizeof c1);
         snprintf(buf, sizeof buf, "%s procs  rq %u  %u core%s", c1, n->rq_len, n->cores, n->cores == 1 ? "" : "s");
         if (n->crashes) {
@@ -734,8 +847,22 @@ void viz_draw_frame(viz_draw_t *d, const viz_model_t *m, const viz_layout_t *l, 
     SDL_RenderClear(r);
     SDL_Rect main = { (int)l->main.x, (int)l->main.y, (int)l->main.w, (int)l->main.h };
     SDL_RenderSetClipRect(r, &main);
+    viz_draw_sides(d, m);
     viz_draw_links(d, m, l, st->frame);
     for (uint32_t i = 0; i < m->nnodes; i++) viz_draw_node(d, m, l, i, st->selected);
+    if (m->nnodes > VIZ_DENSE_NODES && d->nsides >= 2) { /* the sides, in their colours, on a plate */
+        char part[8][48];
+        float w = (float)viz_text_width(&d->small, "partition: ", 11);
+        uint32_t ns = d->nsides < 8 ? d->nsides : 8;
+        for (uint32_t k = 0; k < ns; k++) {
+            snprintf(part[k], sizeof part[k], "%s%u node%s", k ? " | " : "", d->side_nodes[k], d->side_nodes[k] == 1 ? "" : "s");
+            w += (float)viz_text_width(&d->small, part[k], strlen(part[k]));
+        }
+        float x = l->main.x + l->main.w / 2 - w / 2, y = l->main.y + 4;
+        fill_rect(r, x - 8, y - 2, w + 16, 18, 0x0d0f13u, 230);
+        x += (float)text(d, &d->small, x, y, VIZ_C_TEXT, "partition: ");
+        for (uint32_t k = 0; k < ns; k++) x += (float)text(d, &d->small, x, y, side_rgb[k], part[k]);
+    }
     if (m->nnodes_total > m->nnodes) {
         char buf[96];
         snprintf(buf, sizeof buf, "%u more nodes not drawn", m->nnodes_total - m->nnodes);

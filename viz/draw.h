@@ -48,6 +48,10 @@
 typedef struct viz_draw {
     SDL_Renderer *r;
     viz_font_t small, normal, bold;
+    /* the sides of a partition, per frame (viz_draw_sides): the live nodes that still reach each
+     * other, numbered by their first node; nsides < 2: no partition */
+    uint8_t side[VIZ_MAX_NODES];
+    uint32_t nsides, side_nodes[8];
 } viz_draw_t;
 
 /* What the top bar and the overlays say; filled by the caller (viz.c). */
@@ -76,6 +80,14 @@ void viz_draw_frame(viz_draw_t *d, const viz_model_t *m, const viz_layout_t *l, 
 
 /* The parts, in drawing order (tests call them on small fixed worlds). */
 void viz_draw_links(viz_draw_t *d, const viz_model_t *m, const viz_layout_t *l, uint64_t frame);
+/* More nodes than this: a dense cluster (thin links, the busiest flows only, partitions marked on
+ * the nodes as "CUT n", the number of nodes a node is cut from). */
+#define VIZ_DENSE_NODES 12
+#define VIZ_DENSE_FLOWS 48
+uint32_t viz_draw_cut_count(const viz_model_t *m, uint32_t node);
+/* Groups the live nodes into the sides of a partition (blocked either way = cut); sides past
+ * the eighth share the eighth's colour. Down nodes are on no side (255). */
+void viz_draw_sides(viz_draw_t *d, const viz_model_t *m);
 void viz_draw_node(viz_draw_t *d, const viz_model_t *m, const viz_layout_t *l, uint32_t node, rt_pid_t selected);
 void viz_draw_timeline(viz_draw_t *d, const viz_model_t *m, const viz_layout_t *l, int series, sim_time_t horizon);
 void viz_draw_inspector(viz_draw_t *d, const viz_model_t *m, const viz_layout_t *l);

@@ -556,6 +556,67 @@ START_TEST(test_draw_fixed_world)
 }
 END_TEST
 
+/* A dense cluster (more than VIZ_DENSE_NODES nodes, fully meshed) cut in two: the sides are
+ * found (5 | 15, a down node on neither), each node counts the nodes it is cut from, the node
+ * boxes are outlined in their side's colour, and no cut marker sits on a link. */
+START_TEST(test_draw_dense_partition)
+{
+    ck_assert_int_eq(SDL_Init(0), 0);
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, W, H, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_Renderer *r = SDL_CreateSoftwareRenderer(s);
+    ck_assert_ptr_nonnull(r);
+    viz_draw_t d;
+    char err[256];
+    ck_assert_msg(viz_draw_init(&d, r, NULL, err, sizeof err) == 0, "%s", err);
+    viz_model_t *m = calloc(1, sizeof *m);
+    viz_model_init(m);
+    for (uint32_t i = 0; i < 21; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "n%u", i);
+        viz_model_node_add(m, name, 1);
+        m->nodes[i].up = i != 20; /* n20 is down */
+    }
+    for (uint32_t b = 1; b < 21; b++)
+        for (uint32_t a = 0; a < b; a++) {
+            viz_pair_t *p = viz_model_pair(m, a, b);
+            p->state = 2;
+            p->blocked_ab = p->blocked_ba = (a < 5) != (b < 5); /* n0..n4 | n5..n19 */
+        }
+    viz_model_sample(m, NULL, SIM_TIME_S);
+    viz_layout_t l;
+    viz_layout_init(&l);
+    viz_view_t v = VIZ_VIEW_DEFAULT;
+    viz_layout_compute(&l, m, &v, W, H);
+    viz_status_t st = { .title = "dense", .state = "paused", .speed = "x1" };
+    viz_draw_frame(&d, m, &l, &v, &st);
+    SDL_RenderFlush(r);
+    ck_assert_uint_eq(d.nsides, 2);
+    ck_assert_uint_eq(d.side_nodes[0], 5);
+    ck_assert_uint_eq(d.side_nodes[1], 15);
+    ck_assert_uint_eq(d.side[3], 0);
+    ck_assert_uint_eq(d.side[12], 1);
+    ck_assert_uint_eq(d.side[20], 255);
+    ck_assert_uint_eq(viz_draw_cut_count(m, 0), 16); /* n5..n20: the partition cuts the down node too */
+    ck_assert_uint_eq(viz_draw_cut_count(m, 7), 5);
+    img_t im = img_from_surface(s);
+    const viz_rect_t *b0 = &l.box[0], *b7 = &l.box[7];
+    /* the left edge of each box: its side's colour (red, then green), not the other's */
+    ck_assert_int_gt(count_color(&im, b0->x, b0->y + 25, 2, 20, 0xff2d55u), 20);
+    ck_assert_int_eq(count_color(&im, b0->x, b0->y + 25, 2, 20, 0x32d74bu), 0);
+    ck_assert_int_gt(count_color(&im, b7->x, b7->y + 25, 2, 20, 0x32d74bu), 20);
+    float mx, my;
+    ck_assert(viz_draw_link_mid(&l, 0, 7, &mx, &my));
+    ck_assert_int_lt(count_color(&im, mx - 9, my - 9, 18, 18, VIZ_C_CUT), 5); /* no marker on the link */
+    free(im.rgb);
+    viz_layout_deinit(&l);
+    viz_model_deinit(m);
+    free(m);
+    viz_draw_deinit(&d);
+    SDL_DestroyRenderer(r);
+    SDL_FreeSurface(s);
+}
+END_TEST
+
 /* ---- whole runs ----------------------------------------------------------------------------- */
 static void hash_of(tu_result_t *r, char *h, size_t n)
 {
@@ -1039,6 +1100,7 @@ Suite *suite_viz(void)
     tcase_add_test(unit, test_layout_bounded_and_deterministic);
     tcase_add_test(unit, test_layout_boxes_apart);
     tcase_add_test(unit, test_draw_fixed_world);
+    tcase_add_test(unit, test_draw_dense_partition);
     suite_add_tcase(s, unit);
     TCase *runs = tcase_create("runs");
     tcase_set_timeout(runs, 60);
