@@ -494,15 +494,32 @@ START_TEST(test_layout_boxes_apart)
 }
 END_TEST
 
-START_TEST(test_draw_fixed_world)
+/* A software renderer on a W x H surface with the fonts: what the draw tests draw on. */
+typedef struct canvas { SDL_Surface *s; SDL_Renderer *r; viz_draw_t d; } canvas_t;
+
+static void canvas_open(canvas_t *c)
 {
     ck_assert_int_eq(SDL_Init(0), 0);
-    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, W, H, 32, SDL_PIXELFORMAT_ARGB8888);
-    SDL_Renderer *r = SDL_CreateSoftwareRenderer(s);
-    ck_assert_ptr_nonnull(r);
-    viz_draw_t d;
+    c->s = SDL_CreateRGBSurfaceWithFormat(0, W, H, 32, SDL_PIXELFORMAT_ARGB8888);
+    c->r = SDL_CreateSoftwareRenderer(c->s);
+    ck_assert_ptr_nonnull(c->r);
     char err[256];
-    ck_assert_msg(viz_draw_init(&d, r, NULL, err, sizeof err) == 0, "%s", err);
+    ck_assert_msg(viz_draw_init(&c->d, c->r, NULL, err, sizeof err) == 0, "%s", err);
+}
+
+static void canvas_close(canvas_t *c)
+{
+    viz_draw_deinit(&c->d);
+    SDL_DestroyRenderer(c->r);
+    SDL_FreeSurface(c->s);
+}
+
+START_TEST(test_draw_fixed_world)
+{
+    canvas_t cv;
+    canvas_open(&cv);
+    SDL_Surface *s = cv.s;
+    viz_draw_t *d = &cv.d;
     viz_model_t *m = calloc(1, sizeof *m);
     viz_model_init(m);
     rt_pid_t w2b;
@@ -519,8 +536,8 @@ START_TEST(test_draw_fixed_world)
     viz_view_t v = VIZ_VIEW_DEFAULT;
     viz_layout_compute(&l, m, &v, W, H);
     viz_status_t st = { .title = "fixed", .state = "paused", .speed = "x1" };
-    viz_draw_frame(&d, m, &l, &v, &st);
-    SDL_RenderFlush(r);
+    viz_draw_frame(d, m, &l, &v, &st);
+    SDL_RenderFlush(cv.r);
     img_t im = img_from_surface(s);
     const viz_rect_t *a = &l.box[0], *b = &l.box[1], *c = &l.box[2];
     ck_assert_int_gt(count_color(&im, a->x + a->w - 40, a->y + 2, 30, 14, VIZ_C_HEADER), 300);
@@ -550,9 +567,7 @@ START_TEST(test_draw_fixed_world)
     viz_layout_deinit(&l);
     viz_model_deinit(m);
     free(m);
-    viz_draw_deinit(&d);
-    SDL_DestroyRenderer(r);
-    SDL_FreeSurface(s);
+    canvas_close(&cv);
 }
 END_TEST
 
@@ -561,13 +576,10 @@ END_TEST
  * boxes are outlined in their side's colour, and no cut marker sits on a link. */
 START_TEST(test_draw_dense_partition)
 {
-    ck_assert_int_eq(SDL_Init(0), 0);
-    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, W, H, 32, SDL_PIXELFORMAT_ARGB8888);
-    SDL_Renderer *r = SDL_CreateSoftwareRenderer(s);
-    ck_assert_ptr_nonnull(r);
-    viz_draw_t d;
-    char err[256];
-    ck_assert_msg(viz_draw_init(&d, r, NULL, err, sizeof err) == 0, "%s", err);
+    canvas_t cv;
+    canvas_open(&cv);
+    SDL_Surface *s = cv.s;
+    viz_draw_t *d = &cv.d;
     viz_model_t *m = calloc(1, sizeof *m);
     viz_model_init(m);
     for (uint32_t i = 0; i < 21; i++) {
@@ -588,14 +600,14 @@ START_TEST(test_draw_dense_partition)
     viz_view_t v = VIZ_VIEW_DEFAULT;
     viz_layout_compute(&l, m, &v, W, H);
     viz_status_t st = { .title = "dense", .state = "paused", .speed = "x1" };
-    viz_draw_frame(&d, m, &l, &v, &st);
-    SDL_RenderFlush(r);
-    ck_assert_uint_eq(d.nsides, 2);
-    ck_assert_uint_eq(d.side_nodes[0], 5);
-    ck_assert_uint_eq(d.side_nodes[1], 15);
-    ck_assert_uint_eq(d.side[3], 0);
-    ck_assert_uint_eq(d.side[12], 1);
-    ck_assert_uint_eq(d.side[20], 255);
+    viz_draw_frame(d, m, &l, &v, &st);
+    SDL_RenderFlush(cv.r);
+    ck_assert_uint_eq(d->nsides, 2);
+    ck_assert_uint_eq(d->side_nodes[0], 5);
+    ck_assert_uint_eq(d->side_nodes[1], 15);
+    ck_assert_uint_eq(d->side[3], 0);
+    ck_assert_uint_eq(d->side[12], 1);
+    ck_assert_uint_eq(d->side[20], 255);
     ck_assert_uint_eq(viz_draw_cut_count(m, 0), 16); /* n5..n20: the partition cuts the down node too */
     ck_assert_uint_eq(viz_draw_cut_count(m, 7), 5);
     img_t im = img_from_surface(s);
@@ -611,9 +623,7 @@ START_TEST(test_draw_dense_partition)
     viz_layout_deinit(&l);
     viz_model_deinit(m);
     free(m);
-    viz_draw_deinit(&d);
-    SDL_DestroyRenderer(r);
-    SDL_FreeSurface(s);
+    canvas_close(&cv);
 }
 END_TEST
 
