@@ -108,6 +108,15 @@ int64_t hdr_highest_equivalent(const hdr_t *h, int64_t v)
     return hdr_lowest_equivalent(h, v) + equivalent_range(h, v) - 1;
 }
 
+/* The counts index of v, already clamped to [0, highest]. */
+static int32_t index_of(const hdr_t *h, int64_t v)
+{
+    int32_t bi = bucket_index(h, v);
+    int32_t i = counts_index(h, bi, sub_bucket_index(h, v, bi));
+    if (i < 0 || i >= h->counts_len) i = h->counts_len - 1;
+    return i;
+}
+
 void hdr_record_n(hdr_t *h, int64_t v, int64_t n)
 {
     if (n <= 0) return;
@@ -116,14 +125,47 @@ void hdr_record_n(hdr_t *h, int64_t v, int64_t n)
         h->out_of_range += n;
         v = h->highest;
     }
-    int32_t bi = bucket_index(h, v);
-    int32_t i = counts_index(h, bi, sub_bucket_index(h, v, bi));
-    if (i < 0 || i >= h->counts_len) i = h->counts_len - 1;
-    h->counts[i] += n;
+    h->counts[index_of(h, v)] += n;
     h->total += n;
     if (v < h->min) h->min = v;
     if (v > h->max) h->max = v;
     h->sum += (double)v * (double)n;
+}
+
+void hdr_record_scalars(hdr_t *h, int64_t v)
+{
+    if (v < 0) v = 0;
+    if (v > h->highest) {
+        h->out_of_range++;
+        v = h->highest;
+    }
+    h->total++;
+    if (v < h->min) h->min = v;
+    if (v > h->max) h->max = v;
+    h->sum += (double)v;
+}
+
+/* Recorded values (clamped) lie in [min, max], so their indices lie in [index_of(min),
+ * index_of(max)]: nothing outside that range changed in the interval. */
+void hdr_interval_fill(hdr_t *iv, const hdr_t *run, const int64_t *base)
+{
+    if (!iv->total) return;
+    for (int32_t i = index_of(iv, iv->min), hi = index_of(iv, iv->max); i <= hi; i++)
+        iv->counts[i] = run->counts[i] - base[i];
+}
+
+void hdr_interval_next(hdr_t *iv, const hdr_t *run, int64_t *base)
+{
+    if (iv->total) {
+        for (int32_t i = index_of(iv, iv->min), hi = index_of(iv, iv->max); i <= hi; i++) {
+            base[i] = run->counts[i];
+            iv->counts[i] = 0;
+        }
+    }
+    iv->total = iv->out_of_range = 0;
+    iv->min = INT64_MAX;
+    iv->max = 0;
+    iv->sum = 0;
 }
 
 void hdr_record(hdr_t *h, int64_t v) { hdr_record_n(h, v, 1); }
@@ -160,6 +202,39 @@ int64_t hdr_value_at_percentile(const hdr_t *h, double p)
         }
     }
     return h->max;
+}
+
+void hdr_values_at_percentiles(const hdr_t *h, const double *ps, size_t n, int64_t *out)
+{
+    int32_t i = 0;       /* cursor: the bucket where the last rank was reached */
+    int64_t before = 0;  /* samples in buckets [0, i) */
+    int64_t last_rank = 0;
+    for (size_t k = 0; k < n; k++) {
+        double p = ps[k];
+        if (h->total == 0) {
+            out[k] = 0;
+            continue;
+        }
+        if (p <= 0) {
+            out[k] = hdr_lowest_equivalent(h, h->min);
+            continue;
+        }
+        if (p > 100) p = 100;
+        int64_t rank = (int64_t)(p / 100.0 * (double)h->total + 0.5);
+        if (rank < 1) rank = 1;
+        if (rank < last_rank) { /* out of order: start over */
+            i = 0;
+            before = 0;
+        }
+        last_rank = rank;
+        while (i < h->counts_len && before + h->counts[i] < rank) before += h->counts[i++];
+        if (i == h->counts_len) {
+            out[k] = h->max;
+            continue;
+        }
+        int64_t v = hdr_highest_equivalent(h, value_at_index(h, i));
+        out[k] = v < h->max ? v : h->max;
+    }
 }
 
 double hdr_mean(const hdr_t *h) { return h->total ? h->sum / (double)h->total : 0.0; }

@@ -45,10 +45,23 @@ void hdr_reset(hdr_t *h);
  * counted in out_of_range). */
 void hdr_record(hdr_t *h, int64_t v);
 void hdr_record_n(hdr_t *h, int64_t v, int64_t n);
+/* Interval histograms kept as the difference of a running one (iv records what run records in
+ * the interval, but only iv's scalars are kept up to date per value; base holds run's counts as at
+ * the interval's start, counts_len entries, zeroed at first). hdr_record_scalars records v in h's
+ * total, min, max, sum and out_of_range, not in its counts. hdr_interval_fill sets iv's counts
+ * to run's minus base where the interval's values fall, so iv answers as if it had recorded them;
+ * hdr_interval_next then starts the next interval (iv reset, base caught up). Each touches only
+ * the range between the interval's minimum and maximum. */
+void hdr_record_scalars(hdr_t *h, int64_t v);
+void hdr_interval_fill(hdr_t *iv, const hdr_t *run, const int64_t *base);
+void hdr_interval_next(hdr_t *iv, const hdr_t *run, int64_t *base);
 /* Adds src's counts to dst; both must have the same configuration (returns -1 otherwise). */
 int hdr_add(hdr_t *dst, const hdr_t *src);
 /* The value at percentile p in [0, 100] (0 when empty), by the convention above. */
 int64_t hdr_value_at_percentile(const hdr_t *h, double p);
+/* out[k] = hdr_value_at_percentile(h, ps[k]) for k < n, in one pass over the counts when the ps
+ * ascend (as a spectrum does; any order gives the same values). */
+void hdr_values_at_percentiles(const hdr_t *h, const double *ps, size_t n, int64_t *out);
 double hdr_mean(const hdr_t *h);
 /* Bucket arithmetic, exposed for tests. */
 int64_t hdr_lowest_equivalent(const hdr_t *h, int64_t v);

@@ -1,10 +1,38 @@
-/* strmap.c — open addressing keyed by FNV-1a of the string, compared in full. */
+/* strmap.c — open addressing keyed by a hash of the string, compared in full. The hash decides
+ * only where a key sits (listings are sorted), never an order anyone sees. */
 #include "strmap.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "prng.h"
+#include "load_le.h"
+#include "short_len.h"
+
+/* A word-at-a-time hash of the n bytes at s (names are short: one or two words), through a final
+ * avalanche so that the low bits that pick a slot depend on every byte. */
+static inline uint64_t hash_str(const char *s, size_t n)
+{
+    const uint64_t k = UINT64_C(0x9e3779b97f4a7c15);
+    const unsigned char *u = (const unsigned char *)s;
+    uint64_t h = (n + 1) * k;
+    for (; n >= 8; u += 8, n -= 8) {
+        h = (h ^ load_le8(u)) * k;
+        h ^= h >> 32;
+    }
+    if (n) h = (h ^ load_le_tail(u, n)) * k;
+    h ^= h >> 33;
+    h *= UINT64_C(0xff51afd7ed558ccd);
+    h ^= h >> 33;
+    return h;
+}
+
+static inline bool same_bytes(const char *a, const char *b, size_t n)
+{
+    if (n > 16) return memcmp(a, b, n) == 0;
+    for (size_t i = 0; i < n; i++) /* short: no library call */
+        if (a[i] != b[i]) return false;
+    return true;
+}
 
 void strmap_deinit(strmap_t *m)
 {
@@ -30,10 +58,12 @@ static int grow(strmap_t *m)
     return 0;
 }
 
-static size_t find(const strmap_t *m, const char *key, uint64_t h)
+/* The slot of key (n bytes, hash h), or the empty slot where it would go. */
+static size_t find(const strmap_t *m, const char *key, size_t n, uint64_t h)
 {
     size_t j = h & (m->cap - 1);
-    while (m->slots[j].key && !(m->slots[j].hash == h && strcmp(m->slots[j].key, key) == 0))
+    while (m->slots[j].key &&
+           !(m->slots[j].hash == h && m->slots[j].len == n && same_bytes(m->slots[j].key, key, n)))
         j = (j + 1) & (m->cap - 1);
     return j;
 }
@@ -41,13 +71,16 @@ static size_t find(const strmap_t *m, const char *key, uint64_t h)
 int strmap_put(strmap_t *m, const char *key, uint64_t val)
 {
     if ((m->len + 1) * 4 > m->cap * 3 && grow(m) != 0) return -1;
-    uint64_t h = prng_fnv1a(key);
-    size_t j = find(m, key, h);
+    size_t n = short_len(key);
+    uint64_t h = hash_str(key, n);
+    size_t j = find(m, key, n, h);
     if (!m->slots[j].key) {
-        char *k = strdup(key);
+        char *k = malloc(n + 1);
         if (!k) return -1;
+        memcpy(k, key, n + 1);
         m->slots[j].key = k;
         m->slots[j].hash = h;
+        m->slots[j].len = n;
         m->len++;
     }
     m->slots[j].val = val;
@@ -57,7 +90,8 @@ int strmap_put(strmap_t *m, const char *key, uint64_t val)
 bool strmap_get(const strmap_t *m, const char *key, uint64_t *val)
 {
     if (!m->cap) return false;
-    size_t j = find(m, key, prng_fnv1a(key));
+    size_t n = short_len(key);
+    size_t j = find(m, key, n, hash_str(key, n));
     if (!m->slots[j].key) return false;
     if (val) *val = m->slots[j].val;
     return true;
@@ -66,7 +100,8 @@ bool strmap_get(const strmap_t *m, const char *key, uint64_t *val)
 bool strmap_del(strmap_t *m, const char *key)
 {
     if (!m->cap) return false;
-    size_t mask = m->cap - 1, j = find(m, key, prng_fnv1a(key));
+    size_t n = short_len(key);
+    size_t mask = m->cap - 1, j = find(m, key, n, hash_str(key, n));
     if (!m->slots[j].key) return false;
     free(m->slots[j].key);
     size_t hole = j;
@@ -81,6 +116,7 @@ bool strmap_del(strmap_t *m, const char *key)
     m->slots[hole].key = NULL;
     m->slots[hole].hash = 0;
     m->slots[hole].val = 0;
+    m->slots[hole].len = 0;
     m->len--;
     return true;
 }

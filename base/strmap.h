@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef struct strmap_slot { uint64_t hash; char *key; uint64_t val; } strmap_slot_t;
+typedef struct strmap_slot { uint64_t hash; char *key; uint64_t val; size_t len; } strmap_slot_t;
 
 typedef struct strmap {
     strmap_slot_t *slots; /* key NULL = empty */

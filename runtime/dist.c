@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "base/invariant.h"
+#include "base/short_len.h"
 #include "rt_int.h"
 #include "term.h"
 
@@ -258,8 +259,8 @@ bool rt_send_as(rt_t *rt, rt_pid_t from, uint64_t dest, const char *name, uint32
     rt__trace_pid(rt, "from", from);
     if (rt_id_tag(dest) == RT_ID_NAME) {
         const char *nd = rt_node_name(rt, name_node);
-        rt->plat.trace_str(rt->plat.ctx, "to_name", name, strlen(name));
-        rt->plat.trace_str(rt->plat.ctx, "to_node", nd, strlen(nd));
+        rt->plat.trace_str(rt->plat.ctx, "to_name", name, short_len(name));
+        rt->plat.trace_str(rt->plat.ctx, "to_node", nd, short_len(nd));
     } else {
         rt__trace_pid(rt, "to", dest);
     }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/invariant.h"
+#include "base/short_len.h"
 #include "rt.h"
 
 #define MAX_DEPTH 64
@@ -16,18 +17,33 @@ static void put_u32(jbuf_t *b, uint32_t v)
     char c[4] = { (char)v, (char)(v >> 8), (char)(v >> 16), (char)(v >> 24) };
     jbuf_put(b, c, 4);
 }
+/* v as 8 little-endian bytes at p */
+static inline void le64_at(uint8_t *p, uint64_t v)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    memcpy(p, &v, 8); /* one store */
+#else
+    for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (8 * i));
+#endif
+}
 static void put_u64(jbuf_t *b, uint64_t v)
 {
-    char c[8];
-    for (int i = 0; i < 8; i++) c[i] = (char)(v >> (8 * i));
-    jbuf_put(b, c, 8);
+    uint8_t c[8];
+    le64_at(c, v);
+    jbuf_put(b, (const char *)c, 8);
 }
 static uint32_t get_u32(const uint8_t *p) { return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24; }
 static uint64_t get_u64(const uint8_t *p)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t v;
+    memcpy(&v, p, 8); /* one load */
+    return v;
+#else
     uint64_t v = 0;
     for (int i = 7; i >= 0; i--) v = (v << 8) | p[i];
     return v;
+#endif
 }
 static void put_tag(jbuf_t *b, int tag) { jbuf_putc(b, (char)tag); }
 
@@ -266,23 +282,28 @@ int rt_term_encode(lua_State *L, int idx, jbuf_t *out, bool *has_refs, const cha
 }
 
 /* ---- walking ------------------------------------------------------------------------------ */
+static uint32_t skip_table(const uint8_t *p, uint32_t i);
+
 /* Offset just after the term starting at p[i]. */
-static uint32_t skip(const uint8_t *p, uint32_t i)
+static inline uint32_t skip(const uint8_t *p, uint32_t i)
 {
     switch (p[i]) {
     case RT_T_INT: case RT_T_FLT: case RT_T_PID: case RT_T_REF: return i + 9;
     case RT_T_STR: return i + 5 + get_u32(p + i + 1);
     case RT_T_LREF: return i + 6;
-    case RT_T_TAB: case RT_T_TABM: {
-        uint32_t j = i + 1 + (p[i] == RT_T_TABM ? 4 : 0);
-        uint32_t narr = get_u32(p + j), nhash = get_u32(p + j + 4);
-        j += 8;
-        for (uint32_t k = 0; k < narr; k++) j = skip(p, j);
-        for (uint32_t k = 0; k < nhash; k++) j = skip(p, skip(p, j));
-        return j;
-    }
+    case RT_T_TAB: case RT_T_TABM: return skip_table(p, i);
     default: return i + 1;
     }
+}
+
+static uint32_t skip_table(const uint8_t *p, uint32_t i)
+{
+    uint32_t j = i + 1 + (p[i] == RT_T_TABM ? 4 : 0);
+    uint32_t narr = get_u32(p + j), nhash = get_u32(p + j + 4);
+    j += 8;
+    for (uint32_t k = 0; k < narr; k++) j = skip(p, j);
+    for (uint32_t k = 0; k < nhash; k++) j = skip(p, skip(p, j));
+    return j;
 }
 
 /* ---- decode ------------------------------------------------------------------------------- */
@@ -478,7 +499,7 @@ void rt_term_render(const uint8_t *p, uint32_t len, jbuf_t *out)
 
 bool rt_term_is_str(const uint8_t *p, uint32_t len, const char *s)
 {
-    size_t n = strlen(s);
+    size_t n = short_len(s);
     return len == 5 + n && p[0] == RT_T_STR && get_u32(p + 1) == n && memcmp(p + 5, s, n) == 0;
 }
 
@@ -526,15 +547,30 @@ static uint32_t find_key(const uint8_t *t, const uint8_t *k)
     return 0;
 }
 
+/* find_key for a string key, without building the key's term: a hash key equals it iff it is a
+ * string of the same length and bytes (what scalar_eq compares). */
 int64_t rt_term_field(const uint8_t *p, uint32_t len, const char *key)
 {
     if (len < 9 || (p[0] != RT_T_TAB && p[0] != RT_T_TABM)) return -1;
-    jbuf_t kb;
-    jbuf_init(&kb);
-    rt_tb_str(&kb, key);
-    uint32_t at = kb.oom ? 0 : find_key(p, (const uint8_t *)kb.p);
-    jbuf_deinit(&kb);
-    return at ? (int64_t)at : -1;
+    size_t n = short_len(key);
+    uint32_t j = 1 + (p[0] == RT_T_TABM ? 4 : 0);
+    uint32_t narr = get_u32(p + j), nhash = get_u32(p + j + 4);
+    j += 8;
+    for (uint32_t x = 0; x < narr; x++) j = skip(p, j);
+    for (uint32_t x = 0; x < nhash; x++) {
+        if (p[j] == RT_T_STR) {
+            uint32_t kn = get_u32(p + j + 1), v = j + 5 + kn;
+            if (kn == n) {
+                size_t c = 0; /* keys are short: no library call */
+                while (c < n && p[j + 5 + c] == (uint8_t)key[c]) c++;
+                if (c == n) return (int64_t)v;
+            }
+            j = skip(p, v);
+        } else {
+            j = skip(p, skip(p, j));
+        }
+    }
+    return -1;
 }
 
 uint64_t rt_term_id_at(const uint8_t *p) { return p[0] == RT_T_PID || p[0] == RT_T_REF ? get_u64(p + 1) : 0; }
@@ -596,6 +632,11 @@ void rt_tb_id(jbuf_t *b, uint64_t id)
 {
     put_tag(b, rt_id_tag(id) == RT_ID_REF ? RT_T_REF : RT_T_PID);
     put_u64(b, id);
+}
+void rt_tb_id_at(uint8_t *p, uint64_t id)
+{
+    p[0] = rt_id_tag(id) == RT_ID_REF ? RT_T_REF : RT_T_PID;
+    le64_at(p + 1, id);
 }
 void rt_tb_int(jbuf_t *b, int64_t v)
 {

@@ -73,5 +73,8 @@ void rt_tb_id(jbuf_t *b, uint64_t pid_or_ref);
 void rt_tb_int(jbuf_t *b, int64_t v);
 void rt_tb_bool(jbuf_t *b, bool v);
 void rt_tb_raw(jbuf_t *b, const uint8_t *term, uint32_t len);
+/* Overwrites the id term (9 bytes, as rt_tb_id writes it) at p with id: for terms built once and
+ * sent many times with a different pid or ref. */
+void rt_tb_id_at(uint8_t *p, uint64_t pid_or_ref);
 
 #endif

@@ -11,20 +11,20 @@
 
 enum { REQ_FREE, REQ_WAITING, REQ_INFLIGHT };
 
-/* ---- small rings of u64 ------------------------------------------------------------------- */
+/* ---- small rings of u64 (capacity a power of two) ---------------------------------------- */
 static void ring_push(load_ring_t *r, uint64_t v)
 {
     if (r->len == r->cap) {
         uint32_t cap = r->cap ? r->cap * 2 : 64;
         uint64_t *nv = malloc(cap * sizeof *nv);
         SIM_ASSERT(nv != NULL);
-        for (uint32_t i = 0; i < r->len; i++) nv[i] = r->v[(r->head + i) % r->cap];
+        for (uint32_t i = 0; i < r->len; i++) nv[i] = r->v[(r->head + i) & (r->cap - 1)];
         free(r->v);
         r->v = nv;
         r->cap = cap;
         r->head = 0;
     }
-    r->v[(r->head + r->len) % r->cap] = v;
+    r->v[(r->head + r->len) & (r->cap - 1)] = v;
     r->len++;
 }
 
@@ -33,7 +33,7 @@ static uint64_t ring_peek(const load_ring_t *r) { return r->v[r->head]; }
 static uint64_t ring_pop(load_ring_t *r)
 {
     uint64_t v = r->v[r->head];
-    r->head = (r->head + 1) % r->cap;
+    r->head = (r->head + 1) & (r->cap - 1);
     r->len--;
     return v;
 }
@@ -81,7 +81,11 @@ static void stats_init(load_stats_t *st, bool interval)
     memset(st, 0, sizeof *st);
     SIM_ASSERT(hdr_init_latency(&st->response) == 0);
     SIM_ASSERT(hdr_init_latency(&st->service) == 0);
-    if (interval) SIM_ASSERT(hdr_init_latency(&st->i_response) == 0);
+    if (interval) {
+        SIM_ASSERT(hdr_init_latency(&st->i_response) == 0);
+        st->i_base = calloc((size_t)st->response.counts_len, sizeof *st->i_base);
+        SIM_ASSERT(st->i_base != NULL);
+    }
 }
 
 static void stats_deinit(load_stats_t *st)
@@ -89,6 +93,7 @@ static void stats_deinit(load_stats_t *st)
     hdr_deinit(&st->response);
     hdr_deinit(&st->service);
     hdr_deinit(&st->i_response);
+    free(st->i_base);
 }
 
 static void stats_record(load_stats_t *st, int outcome, sim_time_t response, sim_time_t service, bool timed)
@@ -108,7 +113,9 @@ static void stats_record(load_stats_t *st, int outcome, sim_time_t response, sim
     if (outcome == LOAD_TIMEOUT || !timed) return;
     hdr_record(&st->response, (int64_t)response);
     hdr_record(&st->service, (int64_t)service);
-    if (st->i_response.counts) hdr_record(&st->i_response, (int64_t)response);
+    /* the interval's histogram: response's counts minus a snapshot (hdr_interval_fill), so
+     * one random access into a large array fewer per request */
+    if (st->i_response.counts) hdr_record_scalars(&st->i_response, (int64_t)response);
 }
 
 static void ms_json(jbuf_t *out, const char *k, int64_t ns, bool comma)
@@ -118,12 +125,15 @@ static void ms_json(jbuf_t *out, const char *k, int64_t ns, bool comma)
 
 static void hist_json(jbuf_t *out, const hdr_t *h)
 {
+    static const double ps[4] = { 50, 90, 99, 99.9 };
+    int64_t v[4];
+    hdr_values_at_percentiles(h, ps, 4, v);
     jbuf_putc(out, '{');
     jbuf_printf(out, "\"mean\":%.6f", hdr_mean(h) / 1e6);
-    ms_json(out, "p50", hdr_value_at_percentile(h, 50), true);
-    ms_json(out, "p90", hdr_value_at_percentile(h, 90), true);
-    ms_json(out, "p99", hdr_value_at_percentile(h, 99), true);
-    ms_json(out, "p999", hdr_value_at_percentile(h, 99.9), true);
+    ms_json(out, "p50", v[0], true);
+    ms_json(out, "p90", v[1], true);
+    ms_json(out, "p99", v[2], true);
+    ms_json(out, "p999", v[3], true);
     ms_json(out, "max", h->total ? h->max : 0, true);
     jbuf_putc(out, '}');
 }
@@ -134,17 +144,17 @@ static void spectrum_json(jbuf_t *out, const hdr_t *h)
 {
     jbuf_putc(out, '[');
     if (h->total) {
-        bool first = true;
-        double p = 0;
+        double ps[40 * 5]; /* the percentiles first, then their values in one pass over the counts */
+        int64_t vs[40 * 5];
+        size_t n = 0;
         for (int level = 0; level < 40; level++) {
             double lo = 100.0 * (1.0 - ldexp(1.0, -level)), hi = 100.0 * (1.0 - ldexp(1.0, -level - 1));
-            for (int k = 0; k < 5; k++) {
-                p = lo + (hi - lo) * k / 5.0;
-                jbuf_printf(out, "%s[%.6f,%.6f]", first ? "" : ",", p, (double)hdr_value_at_percentile(h, p) / 1e6);
-                first = false;
-            }
+            for (int k = 0; k < 5; k++) ps[n++] = lo + (hi - lo) * k / 5.0;
             if (ldexp(1.0, level + 1) > (double)h->total) break; /* past one sample */
         }
+        hdr_values_at_percentiles(h, ps, n, vs);
+        for (size_t k = 0; k < n; k++)
+            jbuf_printf(out, "%s[%.6f,%.6f]", k ? "," : "", ps[k], (double)vs[k] / 1e6);
         jbuf_printf(out, ",[100,%.6f]", (double)h->max / 1e6);
     }
     jbuf_putc(out, ']');
@@ -185,9 +195,11 @@ static void load_free(load_t *l)
         free(l->ops[i].name);
         free(l->ops[i].target_name);
         free(l->ops[i].msg);
+        free(l->ops[i].req);
         stats_deinit(&l->ops[i].stats);
     }
     free(l->ops);
+    free(l->op_cum);
     free(l->keys.cdf);
     for (uint32_t i = 0; i < l->nsessions; i++) {
         free(l->sessions[i].name);
@@ -275,10 +287,25 @@ static void slot_free(load_t *l, uint32_t idx)
     ring_push(&l->free_slots, idx);
 }
 
+/* The first operation whose weight takes x below 0 as they are subtracted in order. With
+ * integer weights (op_cum) every subtraction is exact (the operands are multiples of x's ulp, the
+ * result no larger), so that is the first running sum above x: a binary search finds it. */
 static uint32_t pick_op(load_t *l)
 {
     if (l->nops == 1) return 0;
     double x = prng_double(&l->rng) * l->total_weight;
+    if (l->op_cum) { /* the first i with op_cum[i] > x (or nops), in [b, b + n]; branchless (the
+                      * draw is random, a branch would mispredict) */
+        const double *c = l->op_cum;
+        uint32_t b = 0, n = l->nops;
+        while (n > 1) {
+            uint32_t half = n / 2;
+            b += half & -(uint32_t)(c[b + half - 1] <= x);
+            n -= half;
+        }
+        b += (uint32_t)(c[b] <= x);
+        return b < l->nops ? b : l->nops - 1;
+    }
     for (uint32_t i = 0; i < l->nops; i++) {
         x -= l->ops[i].weight;
         if (x < 0) return i;
@@ -325,6 +352,43 @@ static void ev_timeouts(void *ctx, uint64_t li)
     arm_timeouts(s, l);
 }
 
+/* Appends the request term of op around its message msg: a call's {from = {pid, ref}, req =
+ * msg, tag = "$gen_call"} (*ref_at: where ref goes), a cast's {msg = msg, tag = "$gen_cast"}, or
+ * msg itself. */
+static void build_request(jbuf_t *t, const load_op_t *op, rt_pid_t client, rt_ref_t ref, const uint8_t *msg,
+                          uint32_t msg_len, uint32_t *ref_at)
+{
+    if (op->kind == LOAD_OP_CALL) {
+        rt_tb_table(t, 0, 3);
+        rt_tb_str(t, "from");
+        rt_tb_table(t, 0, 2);
+        rt_tb_str(t, "pid");
+        rt_tb_id(t, client);
+        rt_tb_str(t, "ref");
+        *ref_at = (uint32_t)t->len;
+        rt_tb_id(t, ref);
+        rt_tb_str(t, "req");
+        rt_tb_raw(t, msg, msg_len);
+        rt_tb_str(t, "tag");
+        rt_tb_str(t, "$gen_call");
+    } else if (op->kind == LOAD_OP_CAST) {
+        rt_tb_table(t, 0, 2);
+        rt_tb_str(t, "msg");
+        rt_tb_raw(t, msg, msg_len);
+        rt_tb_str(t, "tag");
+        rt_tb_str(t, "$gen_cast");
+    } else {
+        rt_tb_raw(t, msg, msg_len);
+    }
+}
+
+/* A call's alias: the reply comes to it. */
+static void new_alias(load_t *l, load_req_t *q, uint32_t idx)
+{
+    q->alias = rt_alias_new(l->set->w->rt, l->client);
+    SIM_ASSERT(u64map_put(&l->by_alias, q->alias, idx) == 0);
+}
+
 /* Sends request idx now (it has a client). */
 static void dispatch(load_set_t *s, load_t *l, uint32_t idx)
 {
@@ -346,45 +410,42 @@ static void dispatch(load_set_t *s, load_t *l, uint32_t idx)
             return;
         }
     } else {
-        jbuf_t msg = s->msg_buf, t = s->term_buf; /* reused: no allocation per request */
-        jbuf_reset(&msg);
-        int bad = 0;
-        if (op->msg) jbuf_put(&msg, (const char *)op->msg, op->msg_len);
-        else bad = s->host.build ? s->host.build(s->host.ctx, l, op, q->key, q->seq, &msg) : -1;
-        if (bad || msg.oom) {
+        const uint8_t *term;
+        uint32_t term_len;
+        if (op->msg) { /* a static message: the request term is built once per client */
+            if (op->kind == LOAD_OP_CALL) new_alias(l, q, idx);
+            if (!op->req || op->req_client != l->client) {
+                jbuf_t t;
+                jbuf_init(&t);
+                build_request(&t, op, l->client, q->alias, op->msg, op->msg_len, &op->req_ref_at);
+                SIM_ASSERT(!t.oom);
+                free(op->req);
+                op->req = (uint8_t *)t.p; /* owned by the op now */
+                op->req_len = (uint32_t)t.len;
+                op->req_client = l->client;
+            }
+            if (op->kind == LOAD_OP_CALL) rt_tb_id_at(op->req + op->req_ref_at, q->alias);
+            term = op->req;
+            term_len = op->req_len;
+        } else { /* built by the host per request */
+            jbuf_t msg = s->msg_buf, t = s->term_buf; /* reused: no allocation per request */
+            jbuf_reset(&msg);
+            int bad = s->host.build ? s->host.build(s->host.ctx, l, op, q->key, q->seq, &msg) : -1;
             s->msg_buf = msg;
-            finish(s, l, idx, LOAD_ERROR, now);
-            return;
+            if (bad || msg.oom) {
+                finish(s, l, idx, LOAD_ERROR, now);
+                return;
+            }
+            if (op->kind == LOAD_OP_CALL) new_alias(l, q, idx); /* after the host's code ran, as ever */
+            jbuf_reset(&t);
+            uint32_t ref_at;
+            build_request(&t, op, l->client, q->alias, (const uint8_t *)msg.p, (uint32_t)msg.len, &ref_at);
+            SIM_ASSERT(!t.oom);
+            s->term_buf = t;
+            term = (const uint8_t *)t.p;
+            term_len = (uint32_t)t.len;
         }
-        jbuf_reset(&t);
-        if (op->kind == LOAD_OP_CALL) { /* {from = {pid, ref}, req = msg, tag = "$gen_call"} */
-            q->alias = rt_alias_new(rt, l->client);
-            SIM_ASSERT(u64map_put(&l->by_alias, q->alias, idx) == 0);
-            rt_tb_table(&t, 0, 3);
-            rt_tb_str(&t, "from");
-            rt_tb_table(&t, 0, 2);
-            rt_tb_str(&t, "pid");
-            rt_tb_id(&t, l->client);
-            rt_tb_str(&t, "ref");
-            rt_tb_id(&t, q->alias);
-            rt_tb_str(&t, "req");
-            rt_tb_raw(&t, (const uint8_t *)msg.p, (uint32_t)msg.len);
-            rt_tb_str(&t, "tag");
-            rt_tb_str(&t, "$gen_call");
-        } else if (op->kind == LOAD_OP_CAST) { /* {msg = msg, tag = "$gen_cast"} */
-            rt_tb_table(&t, 0, 2);
-            rt_tb_str(&t, "msg");
-            rt_tb_raw(&t, (const uint8_t *)msg.p, (uint32_t)msg.len);
-            rt_tb_str(&t, "tag");
-            rt_tb_str(&t, "$gen_cast");
-        } else {
-            rt_tb_raw(&t, (const uint8_t *)msg.p, (uint32_t)msg.len);
-        }
-        SIM_ASSERT(!t.oom);
-        bool sent = rt_send_as(rt, l->client, op->target, op->target_name, op->target_node, (const uint8_t *)t.p,
-                               (uint32_t)t.len);
-        s->msg_buf = msg;
-        s->term_buf = t;
+        bool sent = rt_send_as(rt, l->client, op->target, op->target_name, op->target_node, term, term_len);
         if (!sent) { /* a local name nobody has registered: noproc */
             finish(s, l, idx, LOAD_ERROR, now);
             return;
@@ -598,9 +659,17 @@ int load_add(load_set_t *s, load_t *l)
         l->user_step = calloc(l->users, sizeof *l->user_step);
         SIM_ASSERT(l->user_session && l->user_step);
     }
+    bool ints = true;
     for (uint32_t i = 0; i < l->nops; i++) {
         stats_init(&l->ops[i].stats, false);
         l->total_weight += l->ops[i].weight;
+        ints = ints && l->ops[i].weight == floor(l->ops[i].weight);
+    }
+    if (ints && l->nops > 1 && l->total_weight < 0x1p52) {
+        l->op_cum = malloc(l->nops * sizeof *l->op_cum);
+        SIM_ASSERT(l->op_cum != NULL);
+        double sum = 0;
+        for (uint32_t i = 0; i < l->nops; i++) l->op_cum[i] = sum += l->ops[i].weight;
     }
     char stream[160];
     snprintf(stream, sizeof stream, "load:%s", l->name);
@@ -680,14 +749,18 @@ static void ev_sample(void *ctx, uint64_t arg)
         row(s, t, "load", l->name, "throughput", span > 0 ? (double)st->i_ok / span : 0);
         row(s, t, "load", l->name, "errors", (double)st->i_errors);
         row(s, t, "load", l->name, "timeouts", (double)st->i_timeouts);
-        row(s, t, "load", l->name, "p50_ms", (double)hdr_value_at_percentile(&st->i_response, 50) / 1e6);
-        row(s, t, "load", l->name, "p90_ms", (double)hdr_value_at_percentile(&st->i_response, 90) / 1e6);
-        row(s, t, "load", l->name, "p99_ms", (double)hdr_value_at_percentile(&st->i_response, 99) / 1e6);
-        row(s, t, "load", l->name, "p999_ms", (double)hdr_value_at_percentile(&st->i_response, 99.9) / 1e6);
+        static const double ps[4] = { 50, 90, 99, 99.9 };
+        int64_t v[4];
+        hdr_interval_fill(&st->i_response, &st->response, st->i_base);
+        hdr_values_at_percentiles(&st->i_response, ps, 4, v);
+        row(s, t, "load", l->name, "p50_ms", (double)v[0] / 1e6);
+        row(s, t, "load", l->name, "p90_ms", (double)v[1] / 1e6);
+        row(s, t, "load", l->name, "p99_ms", (double)v[2] / 1e6);
+        row(s, t, "load", l->name, "p999_ms", (double)v[3] / 1e6);
         row(s, t, "load", l->name, "max_ms", st->i_response.total ? (double)st->i_response.max / 1e6 : 0);
         row(s, t, "load", l->name, "in_flight", (double)l->inflight);
         st->i_count = st->i_ok = st->i_errors = st->i_timeouts = 0;
-        hdr_reset(&st->i_response);
+        hdr_interval_next(&st->i_response, &st->response, st->i_base);
         for (uint32_t k = 0; k < l->nops; k++) {
             load_stats_t *os = &l->ops[k].stats;
             os->i_count = os->i_ok = os->i_errors = os->i_timeouts = 0;

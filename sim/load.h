@@ -52,7 +52,8 @@ typedef struct load_stats {
     uint64_t count, ok, errors, timeouts;   /* finished requests, by outcome */
     hdr_t response, service;
     uint64_t i_count, i_ok, i_errors, i_timeouts;  /* in the current interval */
-    hdr_t i_response;
+    hdr_t i_response;          /* its counts are response's minus i_base, filled in when sampled */
+    int64_t *i_base;           /* response's counts as at the interval's start */
 } load_stats_t;
 
 typedef struct load_op {
@@ -66,6 +67,10 @@ typedef struct load_op {
     uint32_t msg_len;
     int host_ref;              /* the host's handle for this op (a Lua reference) */
     load_stats_t stats;
+    uint8_t *req;              /* with a static msg: the whole request term, built once (a call's
+                                * alias is written into it per request), or NULL */
+    uint32_t req_len, req_ref_at; /* req_ref_at: offset of a call's alias (an id term) in req */
+    rt_pid_t req_client;       /* the client pid req was built with */
 } load_op_t;
 
 /* A closed loop's session (Tsung's): a fixed sequence of operations, each followed by its own
@@ -108,6 +113,8 @@ typedef struct load {
     load_op_t *ops;
     uint32_t nops;
     double total_weight;
+    double *op_cum;            /* with integer weights: their running sums (pick_op's binary
+                                * search), else NULL */
     load_keys_t keys;
     prng_t rng;
     load_session_t *sessions;  /* closed loop: sessions instead of one op per request (may be NULL) */

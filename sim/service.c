@@ -29,15 +29,19 @@ static rt_time_t service_handle(rt_t *rt, rt_pid_t self, void *state, const uint
     uint64_t ref = rt_term_id_at(msg + from + ref_at);
     if (!ref) return 0;
     jbuf_t *t = &svc->buf;
-    jbuf_reset(t);
-    rt_tb_table(t, 0, 3); /* {ref = ref, tag = "$reply", value = reply} */
-    rt_tb_str(t, "ref");
-    rt_tb_id(t, ref);
-    rt_tb_str(t, "tag");
-    rt_tb_str(t, "$reply");
-    rt_tb_str(t, "value");
-    rt_tb_raw(t, svc->reply, svc->reply_len);
-    SIM_ASSERT(!t->oom);
+    if (!t->len) { /* {ref = ref, tag = "$reply", value = reply}: only ref changes from call to call */
+        rt_tb_table(t, 0, 3);
+        rt_tb_str(t, "ref");
+        svc->ref_at = (uint32_t)t->len;
+        rt_tb_id(t, ref);
+        rt_tb_str(t, "tag");
+        rt_tb_str(t, "$reply");
+        rt_tb_str(t, "value");
+        rt_tb_raw(t, svc->reply, svc->reply_len);
+        SIM_ASSERT(!t->oom);
+    } else {
+        rt_tb_id_at((uint8_t *)t->p + svc->ref_at, ref);
+    }
     rt_c_send(rt, ref, (const uint8_t *)t->p, (uint32_t)t->len);
     return 0;
 }

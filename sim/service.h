@@ -26,7 +26,9 @@ typedef struct sim_service {
     prng_t rng;                /* stream "service:<name>" */
     rt_pid_t pid;
     uint64_t calls, casts;
-    jbuf_t buf;                /* the reply being built (a zeroed jbuf_t is an empty one) */
+    jbuf_t buf;                /* the reply term, built at the first call (a zeroed jbuf_t is an
+                                * empty one); each reply writes its ref into it at ref_at */
+    uint32_t ref_at;
 } sim_service_t;
 
 /* Spawns (or, after its node restarted, respawns) the service's process and registers its name.

@@ -274,7 +274,7 @@ static void p_trace_term(void *ctx, const char *k, const uint8_t *term, uint32_t
 static void p_trace_id(void *ctx, const char *k, uint64_t id)
 {
     sim_world_t *w = ctx;
-    trace_blob(&w->tr, k, &id, sizeof id, render_id, w);
+    trace_blob_u64(&w->tr, k, id, render_id, w);
 }
 
 static void p_trace_end(void *ctx) { trace_end(&((sim_world_t *)ctx)->tr); }

@@ -13,8 +13,9 @@
  * bucket (they all differ from it where they differed from the old base), pops take keys from
  * its head, and a push whose bucket relative to last would be below level l (or be cur itself,
  * for a level-0 run) belongs to the run's range and is inserted after every key of time <= its
- * own (its seq is the largest yet), so the run stays sorted and levels below l stay empty. A
- * push that would shift more than RUN_SHIFT_MAX keys first dissolves the run back into buckets.
+ * own (its seq is the largest yet), so the run stays sorted and levels below l stay empty (the
+ * shorter side moves: keys before it may shift into the room the popped keys left). A
+ * push with more than RUN_SHIFT_MAX keys after it first dissolves the run back into buckets.
  * Otherwise the bucket is redistributed: last becomes its minimum and each key moves to a bucket
  * below level l (a bucket of a single instant instead swaps arrays with the empty level-0 bucket
  * of that instant). A key therefore moves at most once per level, each move a sequential append.
@@ -316,11 +317,36 @@ static void sweep(evq_t *q)
 static int run_insert(evq_t *q, evq_key_t key)
 {
     evq_bucket_t *bk = &q->b[q->cur];
-    uint32_t i = bk->len;
-    while (i > q->head && bk->k[i - 1].time > key.time) i--;
+    evq_key_t *k = bk->k;
+    uint32_t head = q->head, i = bk->len;
+    if (i > head && k[i - 1].time > key.time) {
+        /* The first key of time > key.time in [head, end] (the run is sorted; k[end] is such a
+         * key). Most pushes land near the head: a few steps from there, then a branchless binary
+         * search over the rest, the answer staying in [b, b + n]. */
+        uint32_t end = i - 1, lim = head + 8 < end ? head + 8 : end;
+        i = head;
+        while (i < lim && k[i].time <= key.time) i++;
+        if (i == lim && k[i].time <= key.time) { /* then lim < end */
+            const evq_key_t *b = k + lim + 1;
+            uint32_t n = end - lim;
+            while (n > 1) {
+                uint32_t half = n / 2;
+                b = b[half - 1].time <= key.time ? b + half : b;
+                n -= half;
+            }
+            i = (uint32_t)(b - k) + (b->time <= key.time);
+        }
+    }
     if (bk->len - i > RUN_SHIFT_MAX) {
         run_dissolve(q);
         return 1;
+    }
+    if (head > 0 && i - head < bk->len - i) { /* fewer keys before it: they move into the room
+                                              * the popped keys left */
+        memmove(k + head - 1, k + head, sizeof *k * (i - head));
+        k[i - 1] = key;
+        q->head = head - 1;
+        return 0;
     }
     if (bk->len == bk->cap) {
         if (q->head > 0 && q->head >= bk->len / 2) {
@@ -404,7 +430,7 @@ bool evq_cancel(evq_t *q, evq_id_t id)
 
 /* Makes the head of the run a live key, dropping dead keys, redistributing and opening runs on
  * the way. Returns false when nothing is pending (then nothing is queued either). */
-static inline bool settle(evq_t *q)
+static __attribute__((noinline)) bool settle_slow(evq_t *q)
 {
     for (;;) {
         if (q->cur != NO_CUR) {
@@ -438,7 +464,19 @@ static inline bool settle(evq_t *q)
     }
 }
 
-sim_time_t evq_peek_time(const evq_t *q)
+/* settle_slow, with its common case inline: a run is open and its head is live. */
+static inline bool settle(evq_t *q)
+{
+    if (q->cur != NO_CUR) {
+        const evq_bucket_t *bk = &q->b[q->cur];
+        if (q->head < bk->len && q->slots[key_slot(&bk->k[q->head])].fn != NULL) return true;
+    }
+    return settle_slow(q);
+}
+
+_Static_assert(EVQ_SLOT_MASK == 0xffffff && NO_CUR == UINT32_MAX, "evq_peek_time (evq.h) knows these");
+
+sim_time_t evq_peek_time_slow(const evq_t *q)
 {
     evq_t *mq = (evq_t *)q; /* settling does not change the observable state */
     return settle(mq) ? q->b[q->cur].k[q->head].time : SIM_TIME_MAX;

@@ -99,7 +99,17 @@ bool evq_pop(evq_t *q, evq_event_t *out);
 void evq_advance(evq_t *q, sim_time_t t);
 
 /* Time of the earliest pending event, or SIM_TIME_MAX when none. */
-sim_time_t evq_peek_time(const evq_t *q);
+sim_time_t evq_peek_time_slow(const evq_t *q);
+static inline sim_time_t evq_peek_time(const evq_t *q)
+{
+    /* the common case inline: a run is open and its head is live (slot = the low 24 bits) */
+    if (q->cur != UINT32_MAX) {
+        const evq_bucket_t *bk = &q->b[q->cur];
+        if (q->head < bk->len && q->slots[(uint32_t)(bk->k[q->head].seqslot & 0xffffff)].fn != NULL)
+            return bk->k[q->head].time;
+    }
+    return evq_peek_time_slow(q);
+}
 
 static inline sim_time_t evq_now(const evq_t *q) { return q->now; }
 static inline size_t evq_len(const evq_t *q) { return q->live; }

@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "base/invariant.h"
+#include "base/load_le.h"
+#include "base/short_len.h"
 
 #define HASH_SEED UINT64_C(0xcbf29ce484222325)
 #define HASH_MUL UINT64_C(0x9e3779b97f4a7c15)
@@ -23,25 +25,6 @@ static inline uint64_t mix_word(uint64_t h, uint64_t w)
 {
     h = (h ^ w) * HASH_MUL;
     return h ^ (h >> 32);
-}
-
-#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
-#error "trace.c hashes little-endian words; add a byte swap for this platform"
-#endif
-
-static inline uint64_t load_le8(const unsigned char *p)
-{
-    uint64_t w;
-    memcpy(&w, p, 8); /* a fixed size: one load */
-    return w;
-}
-
-/* The last 1..7 bytes, zero-padded (a variable-size memcpy would be a library call). */
-static inline uint64_t load_le_tail(const unsigned char *p, size_t n)
-{
-    uint64_t w = 0;
-    for (size_t i = 0; i < n; i++) w |= (uint64_t)p[i] << (8 * i);
-    return w;
 }
 
 static inline void mix_bytes(trace_t *t, const void *p, size_t n)
@@ -109,7 +92,8 @@ void trace_begin(trace_t *t, sim_time_t time, const char *kind)
     t->events++;
     mix_u64(t, t->events);
     mix_u64(t, time);
-    mix_str(t, kind, strlen(kind));
+    size_t kn = short_len(kind);
+    mix_str(t, kind, kn);
     if (t->obs) t->obs->begin(t->obs->ctx, t->events, time, kind);
     if (!t->f) return;
     jbuf_reset(&t->line);
@@ -118,7 +102,7 @@ void trace_begin(trace_t *t, sim_time_t time, const char *kind)
     jbuf_puts(&t->line, ",\"t\":");
     jbuf_u64(&t->line, time);
     jbuf_puts(&t->line, ",\"kind\":");
-    jbuf_json_str(&t->line, kind, strlen(kind));
+    jbuf_json_str(&t->line, kind, kn);
 }
 
 static inline void observe(trace_t *t, const char *k, char type, uint64_t u, const void *data, size_t n)
@@ -133,10 +117,10 @@ void trace_observer_set(trace_t *t, const trace_observer_t *o)
     t->obs = o;
 }
 
-static inline void key(trace_t *t, const char *k, unsigned char type)
+static inline __attribute__((always_inline)) void key(trace_t *t, const char *k, unsigned char type)
 {
     SIM_ASSERT(t->open_event);
-    size_t n = strlen(k);
+    size_t n = short_len(k);
     mix_str(t, k, n);
     mix_u64(t, type);
     if (!t->f) return;
@@ -194,6 +178,15 @@ void trace_blob(trace_t *t, const char *k, const void *data, size_t n, trace_ren
     mix_str(t, data, n);
     if (t->obs) observe(t, k, 'B', 0, data, n);
     if (t->f) render(rctx, data, n, &t->line);
+}
+
+void trace_blob_u64(trace_t *t, const char *k, uint64_t v, trace_render_fn render, void *rctx)
+{
+    key(t, k, 'B');
+    mix_u64(t, 8); /* mix_str of the 8 bytes: their length, then one little-endian word */
+    mix_u64(t, v);
+    if (t->obs) observe(t, k, 'B', 0, &v, 8);
+    if (t->f) render(rctx, &v, 8, &t->line);
 }
 
 void trace_end(trace_t *t)

@@ -71,6 +71,8 @@ void trace_json(trace_t *t, const char *key, const char *json, size_t n);
  * them (it must be a pure function of the bytes). Saves formatting when only hashing. */
 typedef void (*trace_render_fn)(void *rctx, const void *data, size_t n, jbuf_t *out);
 void trace_blob(trace_t *t, const char *key, const void *data, size_t n, trace_render_fn render, void *rctx);
+/* trace_blob of v's 8 little-endian bytes (an id), without the general byte loop. */
+void trace_blob_u64(trace_t *t, const char *key, uint64_t v, trace_render_fn render, void *rctx);
 void trace_end(trace_t *t);
 
 /* Installs (or with NULL removes) the observer; it is borrowed until removed or the trace is
