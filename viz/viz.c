@@ -493,6 +493,7 @@ void viz_jump(viz_t *v, sim_time_t t)
         v->jump_to = t;
         return;
     }
+    if (t == world_now(v)) return; /* already there */
     /* Back in time: a run only goes forward, but it is a pure function of its seed, so the host
      * abandons this run and replays it from 0 (without drawing) up to t, where the view opens
      * paused. Recording-only sessions never rewind (their frames are a record of one run). */
