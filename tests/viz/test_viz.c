@@ -1075,7 +1075,9 @@ START_TEST(test_jump_back_replays_to_the_moment)
     host_scenario_run(&o, &r);
     int runs = 1;
     while (viz_rewind_pending(v, NULL)) { /* what the CLI does */
-        ck_assert_int_eq(r.exit_code, 2); /* the abandoned run: unjudged */
+        /* the abandoned run: unjudged (2), or over already (0) if a stalled machine let the run
+         * reach its end before a frame at 3 s was drawn (the final frame asks then) */
+        ck_assert_msg(r.exit_code == 2 || r.exit_code == 0, "exit %d", r.exit_code);
         host_run_result_free(&r);
         host_scenario_run(&o, &r);
         runs++;
