@@ -21,6 +21,7 @@
 #include "runobs.h"
 #include "sweep.h"
 #include "shrink.h"
+#include "base/atomic_file.h"
 #include "scenario.h"
 #include "base/jbuf.h"
 #include "viz/viz.h"
@@ -176,17 +177,17 @@ static double wall_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Writes data to path through path.tmp and a rename, so a reader never sees half a file. */
+/* Writes data to path through path.tmp and a rename, so a reader never sees half a file
+ * (base/atomic_file.h; /dev/null and other non-files are written in place). */
 static int write_atomic(const char *path, const char *data, size_t len)
 {
-    snprintf(json_tmp_path, sizeof json_tmp_path, "%s.tmp", path);
+    atomic_file_t a;
+    FILE *f = atomic_file_open(&a, path);
     int rc = -1;
-    FILE *f = fopen(json_tmp_path, "w");
     if (f) {
+        if (atomic_file_tmp(&a)) snprintf(json_tmp_path, sizeof json_tmp_path, "%s", atomic_file_tmp(&a));
         bool ok = fwrite(data, 1, len, f) == len;
-        ok = (fclose(f) == 0) && ok;
-        if (ok && rename(json_tmp_path, path) == 0) rc = 0;
-        else unlink(json_tmp_path);
+        rc = atomic_file_close(&a, ok);
     }
     if (rc) fprintf(stderr, "otpsim: cannot write %s: %s\n", path, strerror(errno));
     json_tmp_path[0] = 0;

@@ -16,6 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/atomic_file.h"
+
 #include "base/jbuf.h"
 #include "runtime/rt.h"
 
@@ -154,9 +156,8 @@ void host_perfetto_end(host_perfetto_t *p)
 int host_perfetto_write(host_perfetto_t *p, const char *path)
 {
     if (!p) return -1;
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
+    atomic_file_t a;
+    FILE *f = atomic_file_open(&a, path);
     bool ok = f != NULL && !p->out.oom;
     if (ok) {
         ok = fputs("{\"displayTimeUnit\":\"ms\",\"otherData\":{\"generator\":\"otpsim " OTPSIM_VERSION
@@ -164,10 +165,8 @@ int host_perfetto_write(host_perfetto_t *p, const char *path)
         ok = ok && fwrite(p->out.p, 1, p->out.len, f) == p->out.len;
         ok = ok && fputs("\n]}\n", f) >= 0;
     }
-    if (f) ok = (fclose(f) == 0) && ok;
-    if (ok && rename(tmp, path) == 0) return 0;
+    if (f && atomic_file_close(&a, ok) == 0 && ok) return 0;
     fprintf(stderr, "otpsim: cannot write %s: %s\n", path, strerror(errno));
-    unlink(tmp);
     return -1;
 }
 

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/atomic_file.h"
 #include "report_int.h"
 
 /* ---- memory and files -------------------------------------------------------------------- */
@@ -91,18 +92,8 @@ char *rp_read_file(const char *path, size_t *len)
 
 int rp_write_file(const char *path, const char *data, size_t len)
 {
-    char *tmp = rp_alloc(strlen(path) + 8);
-    sprintf(tmp, "%s.tmp", path);
-    int rc = -1;
-    FILE *f = fopen(tmp, "wb");
-    if (f) {
-        bool ok = fwrite(data, 1, len, f) == len;
-        ok = fclose(f) == 0 && ok;
-        if (ok && rename(tmp, path) == 0) rc = 0;
-        else unlink(tmp);
-    }
+    int rc = atomic_file_write(path, data, len);
     if (rc) fprintf(stderr, "otpsim: report: cannot write %s: %s\n", path, strerror(errno));
-    free(tmp);
     return rc;
 }
 

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/atomic_file.h"
 #include "base/invariant.h"
 #include "base/load_le.h"
 #include "base/short_len.h"
@@ -48,41 +49,22 @@ static inline void mix_str(trace_t *t, const char *s, size_t n)
     mix_bytes(t, s, n);
 }
 
-static char *dup_cat(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    char *p = malloc(la + lb + 1);
-    if (!p) return NULL;
-    memcpy(p, a, la);
-    memcpy(p + la, b, lb + 1);
-    return p;
-}
-
 int trace_init(trace_t *t, const char *path)
 {
     memset(t, 0, sizeof *t);
     t->hash = HASH_SEED;
     jbuf_init(&t->line);
     if (!path) return 0;
-    t->path = dup_cat(path, "");
-    t->tmp_path = dup_cat(path, ".tmp");
-    if (!t->path || !t->tmp_path) {
-        errno = ENOMEM;
-        goto fail;
-    }
-    t->f = fopen(t->tmp_path, "w");
-    if (!t->f) goto fail;
-    setvbuf(t->f, NULL, _IOFBF, 1 << 16);
-    return 0;
-fail: {
+    t->f = atomic_file_open(&t->file, path);
+    if (!t->f) {
         int e = errno;
-        free(t->path);
-        free(t->tmp_path);
         jbuf_deinit(&t->line);
         memset(t, 0, sizeof *t);
         errno = e;
         return -1;
     }
+    setvbuf(t->f, NULL, _IOFBF, 1 << 16);
+    return 0;
 }
 
 void trace_begin(trace_t *t, sim_time_t time, const char *kind)
@@ -211,33 +193,19 @@ uint64_t trace_hash(const trace_t *t)
 
 static void release(trace_t *t)
 {
-    free(t->path);
-    free(t->tmp_path);
     jbuf_deinit(&t->line);
-    t->path = t->tmp_path = NULL;
     t->f = NULL;
     t->obs = NULL;
 }
 
 int trace_commit(trace_t *t)
 {
-    int rc = 0, e = 0;
+    int rc = 0;
     if (t->f) {
-        if (fflush(t->f) != 0 || ferror(t->f) || t->write_error) {
-            rc = -1;
-            e = errno ? errno : EIO;
-        }
-        if (fclose(t->f) != 0 && rc == 0) {
-            rc = -1;
-            e = errno;
-        }
-        t->f = NULL;
-        if (rc == 0 && rename(t->tmp_path, t->path) != 0) {
-            rc = -1;
-            e = errno;
-        }
-        if (rc != 0) unlink(t->tmp_path);
+        if (t->write_error) errno = EIO;
+        rc = atomic_file_close(&t->file, !t->write_error);
     }
+    int e = errno;
     release(t);
     if (rc) errno = e;
     return rc;
@@ -245,10 +213,6 @@ int trace_commit(trace_t *t)
 
 void trace_abandon(trace_t *t)
 {
-    if (t->f) {
-        fclose(t->f);
-        t->f = NULL;
-        unlink(t->tmp_path);
-    }
+    if (t->f) atomic_file_close(&t->file, false);
     release(t);
 }

@@ -8,7 +8,8 @@
  * so two runs have equal hashes iff they produced the same traces, with or without --trace.
  *
  * Files are written to "<path>.tmp" and renamed into place by trace_commit, so an interrupted or
- * crashed run never leaves a half-written trace under the real name. */
+ * crashed run never leaves a half-written trace under the real name (base/atomic_file.h: a path
+ * that is not a regular file, such as /dev/null or a FIFO, is written in place). */
 #ifndef SIM_TRACE_H
 #define SIM_TRACE_H
 
@@ -17,6 +18,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "base/atomic_file.h"
 #include "base/jbuf.h"
 #include "simtime.h"
 
@@ -44,7 +46,7 @@ typedef struct trace {
     uint64_t hash;      /* rolling hash state */
     uint64_t events;    /* events recorded so far; the current one while open */
     FILE *f;            /* NULL when recording the hash only */
-    char *path, *tmp_path;
+    atomic_file_t file; /* where f writes: <path>.tmp, renamed into place by trace_commit */
     jbuf_t line;        /* the JSON line being built */
     bool open_event;    /* between trace_begin and trace_end */
     bool write_error;
@@ -91,6 +93,6 @@ int trace_commit(trace_t *t);
 void trace_abandon(trace_t *t);
 
 /* Path of the temporary file being written, or NULL (for signal-time cleanup). */
-static inline const char *trace_tmp_path(const trace_t *t) { return t->f ? t->tmp_path : NULL; }
+static inline const char *trace_tmp_path(const trace_t *t) { return t->f ? atomic_file_tmp(&t->file) : NULL; }
 
 #endif

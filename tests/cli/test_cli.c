@@ -788,6 +788,38 @@ START_TEST(test_paths_do_not_reach_the_run)
 }
 END_TEST
 
+/* Outputs to something that is not a regular file (a FIFO here; /dev/null, /dev/stdout) are
+ * written in place: the usual write-to-.tmp-then-rename would replace the FIFO with a file —
+ * and, run as root with --trace /dev/null, replace the machine's /dev/null. */
+START_TEST(test_outputs_to_fifos_written_in_place)
+{
+    char *s = scenario("sim.spawn(function() print('hi') end)\nsim.run{duration = '10ms'}\n");
+    char *dir = strdup(s);
+    *strrchr(dir, '/') = 0;
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd,
+             "D=%s; mkfifo $D/t $D/j $D/p $D/m || exit 9; "
+             "for f in t j p m; do timeout 60 cat $D/$f > $D/$f.out & done; "
+             "%s run %s -q --trace $D/t --json $D/j --perfetto $D/p --metrics $D/m > /dev/null 2>&1; rc=$?; wait; "
+             "for f in t j p m; do test -p $D/$f || exit 8; done; exit $rc",
+             dir, tu_bin(), s);
+    int st = system(cmd);
+    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %d", WEXITSTATUS(st));
+    static const char *const want[][2] = { { "t.out", "{\"ev\":1," }, { "j.out", "{\"otpsim_version\"" },
+                                           { "p.out", "{\"displayTimeUnit\"" }, { "m.out", "" } };
+    for (size_t i = 0; i < 4; i++) {
+        char *path = sibling(s, want[i][0]);
+        char *text = tu_read_file(path);
+        ck_assert_msg(text != NULL, "%s", path);
+        ck_assert_msg(strncmp(text, want[i][1], strlen(want[i][1])) == 0, "%s: %.80s", want[i][0], text);
+        free(text);
+        free(path);
+    }
+    free(dir);
+    cleanup(s);
+}
+END_TEST
+
 START_TEST(test_set_last_wins)
 {
     char *s = scenario("print(sim.param(\"n\", 1))\n");
@@ -1339,6 +1371,7 @@ Suite *suite_cli(void)
         { "set_unknown_param", test_set_unknown_param },
         { "param_shrink_floor", test_param_shrink_floor },
         { "paths_do_not_reach_the_run", test_paths_do_not_reach_the_run },
+        { "outputs_to_fifos_written_in_place", test_outputs_to_fifos_written_in_place },
         { "set_last_wins", test_set_last_wins },
         { "err_missing_scenario", test_err_missing_scenario },
         { "err_syntax", test_err_syntax },

@@ -283,8 +283,8 @@ START_TEST(test_init_fails_cleanly)
     ck_assert_int_eq(trace_init(&t, "/nonexistent-otpsim-dir/x/trace.jsonl"), -1);
     ck_assert_int_eq(errno, ENOENT);
     ck_assert_ptr_null(t.f);
-    ck_assert_ptr_null(t.path);
-    ck_assert_ptr_null(t.tmp_path);
+    ck_assert_ptr_null(t.file.path);
+    ck_assert_ptr_null(t.file.tmp);
 }
 END_TEST
 
