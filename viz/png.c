@@ -8,6 +8,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "base/atomic_file.h"
+
 static void be32(uint8_t *p, uint32_t v)
 {
     p[0] = (uint8_t)(v >> 24);
@@ -36,7 +38,6 @@ int viz_png_write(const char *path, const uint8_t *pixels, int width, int height
     uint8_t *raw = malloc(raw_n);
     uLongf z_n = compressBound((uLong)raw_n);
     uint8_t *z = malloc(z_n);
-    char tmp[4200];
     int rc = -1;
     FILE *f = NULL;
     if (!raw || !z) {
@@ -75,8 +76,8 @@ int viz_png_write(const char *path, const uint8_t *pixels, int width, int height
         errno = EIO;
         goto out;
     }
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    f = fopen(tmp, "wb");
+    atomic_file_t af;
+    f = atomic_file_open(&af, path);
     if (!f) goto out;
     static const uint8_t sig[8] = { 137, 'P', 'N', 'G', 13, 10, 26, 10 };
     uint8_t ihdr[13];
@@ -87,15 +88,8 @@ int viz_png_write(const char *path, const uint8_t *pixels, int width, int height
     ihdr[10] = ihdr[11] = ihdr[12] = 0;
     int ok = fwrite(sig, 1, 8, f) == 8 && chunk(f, "IHDR", ihdr, 13) == 0 && chunk(f, "IDAT", z, (uint32_t)z_n) == 0 &&
              chunk(f, "IEND", NULL, 0) == 0;
-    if (fclose(f) != 0) ok = 0;
     f = NULL;
-    if (!ok || rename(tmp, path) != 0) {
-        int e = errno ? errno : EIO;
-        unlink(tmp);
-        errno = e;
-        goto out;
-    }
-    rc = 0;
+    rc = atomic_file_close(&af, ok);
 out:
     free(raw);
     free(z);
