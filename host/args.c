@@ -26,3 +26,11 @@ const char *host_arg_split(const char *a, char *opt, size_t n, const char **val)
     *val = eq + 1;
     return opt;
 }
+
+int host_arg_value(int argc, char **argv, int *i, const char **val)
+{
+    if (*val) return 0;
+    if (*i + 1 >= argc) return -1;
+    *val = argv[++*i];
+    return 0;
+}

@@ -10,5 +10,8 @@ int host_parse_u64(const char *s, uint64_t *out);
 /* "--name=value": copies "--name" into opt (size n) and points *val at "value", returning opt;
  * anything else is returned as it is, *val untouched. */
 const char *host_arg_split(const char *a, char *opt, size_t n, const char **val);
+/* An option's value: *val if host_arg_split found "=value", else the next argument (*i moves
+ * past it). Returns 0, or -1 when there is none. */
+int host_arg_value(int argc, char **argv, int *i, const char **val);
 
 #endif

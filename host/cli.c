@@ -341,27 +341,15 @@ static int cmd_run(int argc, char **argv, const char *prog)
     if (!sets) return 3;
 
     for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        const char *val = NULL;
+        const char *a = argv[i], *val = NULL;
         char opt[64];
-        if (a[0] == '-' && a[1] == '-' && strchr(a, '=')) { /* --opt=value */
-            size_t l = (size_t)(strchr(a, '=') - a);
-            if (l < sizeof opt) {
-                memcpy(opt, a, l);
-                opt[l] = 0;
-                val = a + l + 1;
-                a = opt;
-            }
-        }
-#define NEED_VALUE()                                                                   \
-    do {                                                                               \
-        if (!val) {                                                                    \
-            if (i + 1 >= argc) {                                                       \
-                usage_error("run", "option %s needs a value", a);                      \
-                goto out;                                                              \
-            }                                                                          \
-            val = argv[++i];                                                           \
-        }                                                                              \
+        a = host_arg_split(a, opt, sizeof opt, &val); /* --opt=value */
+#define NEED_VALUE()                                                           \
+    do {                                                                       \
+        if (host_arg_value(argc, argv, &i, &val) != 0) {                       \
+            usage_error("run", "option %s needs a value", a);                  \
+            goto out;                                                          \
+        }                                                                      \
     } while (0)
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             fputs(usage_run, stdout);

@@ -356,15 +356,12 @@ int host_report_main(int argc, char **argv, const char *prog)
         const char *a = argv[i], *val = NULL;
         char opt[64];
         a = host_arg_split(a, opt, sizeof opt, &val);
-#define VALUE()                                                                      \
-    do {                                                                             \
-        if (!val) {                                                                  \
-            if (i + 1 >= argc) {                                                     \
-                usage("option %s needs a value", a);                                 \
-                goto out;                                                            \
-            }                                                                        \
-            val = argv[++i];                                                         \
-        }                                                                            \
+#define VALUE()                                                                \
+    do {                                                                       \
+        if (host_arg_value(argc, argv, &i, &val) != 0) {                       \
+            usage("option %s needs a value", a);                               \
+            goto out;                                                          \
+        }                                                                      \
     } while (0)
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             fputs(host_report_usage, stdout);

@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "report_int.h"
 
 const char host_shrink_usage[] =
@@ -393,24 +394,21 @@ int host_shrink_main(int argc, char **argv, const char *prog)
     size_t nf = 0, *idx = NULL;
     rj_t *j0 = NULL;       /* the failing run's --json: its parameters and their shrink floors */
     for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+        const char *a = argv[i], *val = NULL;
+        char opt[64];
+        a = host_arg_split(a, opt, sizeof opt, &val); /* --opt=value */
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             fputs(host_shrink_usage, stdout);
             rc = 0;
             goto out;
         } else if (strcmp(a, "--seed") == 0 || strcmp(a, "--check") == 0 || strcmp(a, "--set") == 0 ||
                    strcmp(a, "--out") == 0 || strcmp(a, "--max-runs") == 0) {
-            if (!val) {
+            if (host_arg_value(argc, argv, &i, &val) != 0) {
                 usage("option %s needs a value", a);
                 goto out;
             }
-            i++;
-            char *end;
             if (strcmp(a, "--seed") == 0) {
-                errno = 0;
-                s.seed = strtoull(val, &end, 10);
-                if (errno || *end || !*val || *val == '-') {
+                if (host_parse_u64(val, &s.seed) != 0) {
                     usage("--seed takes a non-negative integer (got '%s')", val);
                     goto out;
                 }
@@ -420,11 +418,12 @@ int host_shrink_main(int argc, char **argv, const char *prog)
             } else if (strcmp(a, "--out") == 0) {
                 out_file = val;
             } else if (strcmp(a, "--max-runs") == 0) {
-                s.max_runs = strtoull(val, &end, 10);
-                if (*end || !*val || s.max_runs == 0) {
+                uint64_t n;
+                if (host_parse_u64(val, &n) != 0 || n == 0) {
                     usage("--max-runs takes a positive number (got '%s')", val);
                     goto out;
                 }
+                s.max_runs = (size_t)n;
             } else {
                 const char *eq = strchr(val, '=');
                 if (!eq || eq == val) {
