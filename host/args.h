@@ -13,5 +13,14 @@ const char *host_arg_split(const char *a, char *opt, size_t n, const char **val)
 /* An option's value: *val if host_arg_split found "=value", else the next argument (*i moves
  * past it). Returns 0, or -1 when there is none. */
 int host_arg_value(int argc, char **argv, int *i, const char **val);
+/* In an option loop over (argc, argv) with index i, current option a and value val: takes the
+ * value, or runs `missing` (a usage message) and jumps to the loop's `out` label. */
+#define HOST_ARG_VALUE(missing)                                                \
+    do {                                                                       \
+        if (host_arg_value(argc, argv, &i, &val) != 0) {                       \
+            missing;                                                           \
+            goto out;                                                          \
+        }                                                                      \
+    } while (0)
 
 #endif

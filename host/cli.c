@@ -344,13 +344,7 @@ static int cmd_run(int argc, char **argv, const char *prog)
         const char *a = argv[i], *val = NULL;
         char opt[64];
         a = host_arg_split(a, opt, sizeof opt, &val); /* --opt=value */
-#define NEED_VALUE()                                                           \
-    do {                                                                       \
-        if (host_arg_value(argc, argv, &i, &val) != 0) {                       \
-            usage_error("run", "option %s needs a value", a);                  \
-            goto out;                                                          \
-        }                                                                      \
-    } while (0)
+#define NEED_VALUE() HOST_ARG_VALUE(usage_error("run", "option %s needs a value", a))
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             fputs(usage_run, stdout);
             rc = 0;

@@ -403,10 +403,7 @@ int host_shrink_main(int argc, char **argv, const char *prog)
             goto out;
         } else if (strcmp(a, "--seed") == 0 || strcmp(a, "--check") == 0 || strcmp(a, "--set") == 0 ||
                    strcmp(a, "--out") == 0 || strcmp(a, "--max-runs") == 0) {
-            if (host_arg_value(argc, argv, &i, &val) != 0) {
-                usage("option %s needs a value", a);
-                goto out;
-            }
+            HOST_ARG_VALUE(usage("option %s needs a value", a));
             if (strcmp(a, "--seed") == 0) {
                 if (host_parse_u64(val, &s.seed) != 0) {
                     usage("--seed takes a non-negative integer (got '%s')", val);

@@ -390,13 +390,7 @@ int host_sweep_main(int argc, char **argv, const char *prog)
         const char *a = argv[i], *val = NULL;
         char opt[64];
         a = host_arg_split(a, opt, sizeof opt, &val);
-#define NEED()                                                                 \
-    do {                                                                       \
-        if (host_arg_value(argc, argv, &i, &val) != 0) {                       \
-            usage("option %s needs a value", a);                               \
-            goto out;                                                          \
-        }                                                                      \
-    } while (0)
+#define NEED() HOST_ARG_VALUE(usage("option %s needs a value", a))
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             fputs(host_sweep_usage, stdout);
             rc = 0;
