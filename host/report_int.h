@@ -84,6 +84,7 @@ int rp_plan_sweep_index(const rp_plan_t *p, const char *name);   /* -1 if not sw
 void rp_run_id(const rp_plan_t *p, size_t r, char *buf, size_t n);
 /* plan.json: everything that defines the runs (not the shard). */
 void rp_plan_json(const rp_plan_t *p, jbuf_t *out);
+void rp_sets_json(jbuf_t *b, const rp_kv_t *sets, size_t n);   /* [["name","value"],...] */
 int rp_plan_from_json(const rj_t *j, rp_plan_t *p, char *err, size_t errlen);
 /* 0 if a and b define the same runs, else -1 and what differs in err. */
 int rp_plan_compare(const rp_plan_t *a, const rp_plan_t *b, char *err, size_t errlen);

@@ -285,21 +285,28 @@ static void json_opt_str(jbuf_t *b, const char *s)
     else jbuf_puts(b, "null");
 }
 
+void rp_sets_json(jbuf_t *b, const rp_kv_t *sets, size_t n)
+{
+    jbuf_putc(b, '[');
+    for (size_t i = 0; i < n; i++) {
+        jbuf_puts(b, i ? ",[" : "[");
+        jbuf_json_str(b, sets[i].name, strlen(sets[i].name));
+        jbuf_putc(b, ',');
+        jbuf_json_str(b, sets[i].value, strlen(sets[i].value));
+        jbuf_putc(b, ']');
+    }
+    jbuf_putc(b, ']');
+}
+
 void rp_plan_json(const rp_plan_t *p, jbuf_t *b)
 {
     jbuf_puts(b, "{\"format\":\"otpsim-report-plan/1\",\"otpsim_version\":");
     json_opt_str(b, p->version);
     jbuf_puts(b, ",\"scenario\":");
     json_opt_str(b, p->scenario);
-    jbuf_printf(b, ",\"scenario_fnv64\":\"%s\",\"sets\":[", p->scenario_hash);
-    for (size_t i = 0; i < p->nsets; i++) {
-        jbuf_puts(b, i ? ",[" : "[");
-        jbuf_json_str(b, p->sets[i].name, strlen(p->sets[i].name));
-        jbuf_putc(b, ',');
-        jbuf_json_str(b, p->sets[i].value, strlen(p->sets[i].value));
-        jbuf_putc(b, ']');
-    }
-    jbuf_puts(b, "],\"sweeps\":[");
+    jbuf_printf(b, ",\"scenario_fnv64\":\"%s\",\"sets\":", p->scenario_hash);
+    rp_sets_json(b, p->sets, p->nsets);
+    jbuf_puts(b, ",\"sweeps\":[");
     for (size_t k = 0; k < p->nsweeps; k++) {
         jbuf_puts(b, k ? ",{\"name\":" : "{\"name\":");
         jbuf_json_str(b, p->sweeps[k].name, strlen(p->sweeps[k].name));

@@ -102,15 +102,9 @@ static void result_json(const sw_result_t *s, jbuf_t *b)
 {
     jbuf_puts(b, "{\"otpsim_version\":\"" OTPSIM_VERSION "\",\"scenario\":");
     jbuf_json_str(b, s->scenario, strlen(s->scenario));
-    jbuf_puts(b, ",\"sets\":[");
-    for (size_t i = 0; i < s->nsets; i++) {
-        jbuf_puts(b, i ? ",[" : "[");
-        jbuf_json_str(b, s->sets[i].name, strlen(s->sets[i].name));
-        jbuf_putc(b, ',');
-        jbuf_json_str(b, s->sets[i].value, strlen(s->sets[i].value));
-        jbuf_putc(b, ']');
-    }
-    jbuf_printf(b, "],\"seeds\":{\"from\":%" PRIu64 ",\"to\":%" PRIu64 "}", s->from, s->to);
+    jbuf_puts(b, ",\"sets\":");
+    rp_sets_json(b, s->sets, s->nsets);
+    jbuf_printf(b, ",\"seeds\":{\"from\":%" PRIu64 ",\"to\":%" PRIu64 "}", s->from, s->to);
     if (s->shard_n) jbuf_printf(b, ",\"shard\":{\"k\":%zu,\"n\":%zu}", s->shard_k, s->shard_n);
     size_t passed = 0, failed = 0, errors = 0;
     jbuf_puts(b, ",\"runs\":[");
