@@ -189,3 +189,52 @@ const char *tu_failure_lines(const char *out, const char *err)
     }
     return buf;
 }
+
+/* ---- one test case per scenario file ------------------------------------------------------- */
+static glob_t *case_globs[8];
+static char **case_names[8];
+static size_t ncase_sets;
+
+static void free_file_cases(void)
+{
+    for (size_t k = 0; k < ncase_sets; k++) {
+        for (size_t i = 0; case_names[k] && i < case_globs[k]->gl_pathc; i++) free(case_names[k][i]);
+        free(case_names[k]);
+        globfree(case_globs[k]);
+    }
+    ncase_sets = 0;
+}
+
+/* The base name of path without ".lua", owned by the caller. */
+static char *case_name(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t len = strlen(base);
+    if (len > 4 && strcmp(base + len - 4, ".lua") == 0) len -= 4;
+    char *name = malloc(len + 1);
+    if (!name) return NULL;
+    memcpy(name, base, len);
+    name[len] = 0;
+    return name;
+}
+
+void tu_add_file_cases(Suite *s, glob_t *g, const TTest *t, double timeout_s)
+{
+    char **names = calloc(g->gl_pathc + 1, sizeof *names);
+    if (ncase_sets == 0) atexit(free_file_cases);
+    bool known = false;
+    for (size_t k = 0; k < ncase_sets; k++) known |= case_globs[k] == g;
+    if (!known && ncase_sets < sizeof case_globs / sizeof case_globs[0]) {
+        case_globs[ncase_sets] = g;
+        case_names[ncase_sets++] = names;
+    }
+    for (size_t i = 0; i < g->gl_pathc; i++) {
+        char *name = case_name(g->gl_pathv[i]);
+        if (names) names[i] = name;
+        TCase *tc = tcase_create(name ? name : g->gl_pathv[i]);
+        tcase_set_timeout(tc, timeout_s);
+        tcase_add_loop_test(tc, t, (int)i, (int)i + 1);
+        suite_add_tcase(s, tc);
+    }
+}

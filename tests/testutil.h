@@ -4,6 +4,8 @@
 #ifndef TESTS_TESTUTIL_H
 #define TESTS_TESTUTIL_H
 
+#include <check.h>
+#include <glob.h>
 #include <stddef.h>
 
 typedef struct tu_result {
@@ -36,5 +38,10 @@ void tu_cpu_cap(unsigned seconds);
 /* The "  FAIL ..." check lines and lines mentioning "error" of a run's output, joined in a static
  * buffer (for failure messages). */
 const char *tu_failure_lines(const char *out, const char *err);
+
+/* One test case per file in g (taken over: freed at exit), named after the file without ".lua",
+ * each running the loop test t once with _i = the file's index, under a timeout. Check keeps the
+ * names it is given, so they too live until exit. */
+void tu_add_file_cases(Suite *s, glob_t *g, const TTest *t, double timeout_s);
 
 #endif

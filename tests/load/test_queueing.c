@@ -173,29 +173,6 @@ START_TEST(test_co_deterministic)
 }
 END_TEST
 
-static char *case_name(const char *path)
-{
-    const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
-    size_t len = strlen(base);
-    if (len > 4 && strcmp(base + len - 4, ".lua") == 0) len -= 4;
-    char *name = malloc(len + 1);
-    if (!name) return NULL;
-    memcpy(name, base, len);
-    name[len] = 0;
-    return name;
-}
-
-/* Check keeps the case names it is given: they are freed at exit, after the runner. */
-static char **case_names;
-
-static void free_case_names(void)
-{
-    for (size_t i = 0; case_names && i < scenarios.gl_pathc; i++) free(case_names[i]);
-    free(case_names);
-    globfree(&scenarios);
-}
-
 static void add_case(Suite *s, const char *name, const TTest *t)
 {
     TCase *tc = tcase_create(name);
@@ -215,21 +192,7 @@ Suite *suite_queueing(void)
         add_case(s, "scenarios_found", test_none_found);
         return s;
     }
-    if (!case_names) {
-        case_names = calloc(scenarios.gl_pathc, sizeof *case_names);
-        atexit(free_case_names);
-    }
-    for (size_t i = 0; i < scenarios.gl_pathc; i++) {
-        char *name = case_name(scenarios.gl_pathv[i]);
-        if (case_names) {
-            free(case_names[i]);
-            case_names[i] = name;
-        }
-        TCase *tc = tcase_create(name ? name : scenarios.gl_pathv[i]);
-        tcase_set_timeout(tc, CASE_TIMEOUT_S);
-        tcase_add_loop_test(tc, test_scenario, (int)i, (int)i + 1);
-        suite_add_tcase(s, tc);
-    }
+    tu_add_file_cases(s, &scenarios, test_scenario, CASE_TIMEOUT_S);
     add_case(s, "coordinated_omission_json", test_co_json);
     add_case(s, "coordinated_omission_same_seed_same_trace", test_co_deterministic);
     return s;
