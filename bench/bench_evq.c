@@ -17,6 +17,7 @@
 
 #include "sim/kernel/evq.h"
 #include "base/prng.h"
+#include "bench/bench_util.h"
 
 #define DELAY_TABLE_BITS 16
 #define DELAY_MEAN_NS 1000000.0
@@ -26,13 +27,6 @@ static void on_event(void *ctx, uint64_t arg)
 {
     (void)ctx;
     (void)arg;
-}
-
-static double wall_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 typedef struct result {

@@ -23,13 +23,7 @@
 #include "runtime/rt.h"
 #include "runtime/term.h"
 #include "sim/world.h"
-
-static double wall_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
+#include "bench/bench_util.h"
 
 typedef struct bench_world {
     host_alloc_t alloc;

@@ -12,13 +12,7 @@
 #include <time.h>
 
 #include "host/scenario.h"
-
-static double wall_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
+#include "bench/bench_util.h"
 
 int main(int argc, char **argv)
 {

@@ -18,13 +18,7 @@
 
 #include "host/scenario.h"
 #include "viz/viz.h"
-
-static double wall_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
+#include "bench/bench_util.h"
 
 static void ob_attach(void *ctx, struct sim_world *w) { viz_attach(ctx, w); }
 static void ob_between(void *ctx, const host_observation_t *o, uint64_t *n, sim_time_t *until)
