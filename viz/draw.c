@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *const viz_help_lines[][2] = {
@@ -245,33 +246,39 @@ static void flow(viz_draw_t *d, float x1, float y1, float x2, float y2, double r
  * only the busiest flows are drawn (at least a quarter of the busiest pair's rate, at most
  * VIZ_DENSE_FLOWS), and a partition shows on the node boxes ("cut from N") instead of a marker
  * and a label on every cut link. */
+static int cmp_desc(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a < b) - (a > b);
+}
+
 static double flow_floor(const viz_model_t *m, const viz_layout_t *l)
 {
     if (m->nnodes <= VIZ_DENSE_NODES) return 0;
     double top = 0;
-    uint32_t busy = 0;
     for (uint32_t b = 1; b < m->nnodes; b++)
         for (uint32_t a = 0; a < b; a++) {
             if (!l->visible[a] && !l->visible[b]) continue;
             const viz_pair_t *p = &m->pairs[b * (b - 1) / 2 + a];
-            double r = p->rate_ab > p->rate_ba ? p->rate_ab : p->rate_ba;
-            if (r > top) top = r;
+            top = fmax(top, fmax(p->rate_ab, p->rate_ba));
         }
-    double floor_ = top / 4;
-    for (uint32_t b = 1; b < m->nnodes; b++) /* raise the floor until few enough flows pass it */
+    /* the rates at a quarter of the top or more; past VIZ_DENSE_FLOWS of them, only those above
+     * the first one left out */
+    double floor_ = top / 4, *r = malloc((size_t)m->nnodes * m->nnodes * sizeof *r);
+    if (!r) return top;
+    size_t n = 0;
+    for (uint32_t b = 1; b < m->nnodes; b++)
         for (uint32_t a = 0; a < b; a++) {
+            if (!l->visible[a] && !l->visible[b]) continue;
             const viz_pair_t *p = &m->pairs[b * (b - 1) / 2 + a];
-            busy += (p->rate_ab >= floor_) + (p->rate_ba >= floor_);
+            if (p->rate_ab >= floor_) r[n++] = p->rate_ab;
+            if (p->rate_ba >= floor_) r[n++] = p->rate_ba;
         }
-    while (busy > VIZ_DENSE_FLOWS && floor_ < top) {
-        floor_ = floor_ * 1.25 + 0.5;
-        busy = 0;
-        for (uint32_t b = 1; b < m->nnodes; b++)
-            for (uint32_t a = 0; a < b; a++) {
-                const viz_pair_t *p = &m->pairs[b * (b - 1) / 2 + a];
-                busy += (p->rate_ab >= floor_) + (p->rate_ba >= floor_);
-            }
+    if (n > VIZ_DENSE_FLOWS) {
+        qsort(r, n, sizeof *r, cmp_desc);
+        floor_ = nextafter(r[VIZ_DENSE_FLOWS], INFINITY);
     }
+    free(r);
     return floor_;
 }
 
